@@ -1,0 +1,128 @@
+"""The bundled content is faithful to its sources: every item cites one, every quote is in it."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from exercise import bundled, model
+from exercise.loading import load_library, load_scenario
+
+SEEDS = Path(__file__).parent.parent.parent / "shared" / "seeds"
+FIVE = {"rothman-2025", "evans-2021", "putin-paradox", "bristow-2025", "right-strategy-2025"}
+
+LIBRARY, LIBRARY_PROBLEMS = load_library()
+SCENARIOS = {p.stem: load_scenario(p) for p in bundled.bundled_scenarios()}
+FLAGSHIP = SCENARIOS["ukraine-ceasefire-2025"]
+
+
+def normalise(text: str) -> str:
+    for a, b in {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "}.items():
+        text = text.replace(a, b)
+    return " ".join(text.split()).lower()
+
+
+def cited_items(scenario: model.Scenario):
+    """Every (where, item) in a scenario that must cite a source."""
+    for team in scenario.teams.values():
+        pos = team.position
+        for group in ("stance", "objectives", "red_lines", "levers", "assumptions", "advisors"):
+            for i, item in enumerate(getattr(pos, group)):
+                yield f"{team.id}.{group}[{i}]", item
+    for inject in scenario.injects.values():
+        yield f"inject {inject.id}", inject
+    for state in scenario.end_states.values():
+        if state.source:
+            yield f"end state {state.id}", state
+
+
+def test_library_is_valid_and_large_enough():
+    assert LIBRARY_PROBLEMS == []
+    assert len(LIBRARY.injects) >= 12
+
+
+@pytest.mark.parametrize("inject_id,proposal", [
+    ("energy-moratorium", True), ("ceasefire-30-day", True), ("troops-on-the-table", False),
+    ("border-buildup", False), ("g7-readmission", True), ("leaders-call-readout", False),
+    ("sanctions-and-assets-demand", False), ("security-talks-offer", True),
+    ("neutrality-and-provinces-demand", False), ("reassurance-force", True),
+    ("critical-minerals-deal", True), ("ceasefire-violation-report", False),
+])
+def test_required_injects_exist_with_questions_and_expected_actions(inject_id, proposal):
+    inject = LIBRARY.injects[inject_id]
+    assert (inject.proposal is not None) == proposal
+    assert inject.questions and inject.expected_actions
+    assert inject.source in FIVE
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_every_item_cites_a_source_the_scenario_lists(name):
+    scenario = SCENARIOS[name]
+    sources = {s.id for s in scenario.sources}
+    for where, item in cited_items(scenario):
+        assert item.source in sources, f"{name}: {where} cites {item.source!r}"
+
+
+def test_every_library_inject_cites_one_of_the_five_documents():
+    for inject in LIBRARY.injects.values():
+        assert inject.source in FIVE, inject.id
+        assert inject.source in LIBRARY.sources
+
+
+def test_flagship_cites_all_five_documents():
+    cited = {item.source for _, item in cited_items(FLAGSHIP)}
+    assert FIVE <= cited
+
+
+def test_flagship_shape():
+    assert set(FLAGSHIP.teams) == {"us", "russia", "ukraine", "europe"}
+    assert FLAGSHIP.info.turns >= 6
+    us_briefs = {a.source for a in FLAGSHIP.teams["us"].position.advisors}
+    assert {"evans-2021", "bristow-2025", "right-strategy-2025"} <= us_briefs
+    assert us_briefs & {"putin-paradox", "rothman-2025"}
+    triggers = {("turn" if e.turn else "when" if e.when else "after_move") for e in FLAGSHIP.msel}
+    assert triggers == {"turn", "when", "after_move"}
+    assert sum(1 for s in FLAGSHIP.end_states.values() if s.source == "right-strategy-2025") >= 4
+    assert "escalation" in FLAGSHIP.tracks
+
+
+def test_security_talks_2021_is_built_around_evans():
+    scenario = SCENARIOS["security-talks-2021"]
+    assert scenario.info.setting_date.year == 2021
+    assert "security-talks-offer" in {e.inject for e in scenario.msel} | {
+        i.id for i in scenario.injects.values() if i.source == "evans-2021"
+    }
+    assert any(a.source == "evans-2021" for a in scenario.teams["us"].position.advisors)
+
+
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the project")
+
+
+@needs_seeds
+def test_source_files_exist():
+    for scenario in SCENARIOS.values():
+        for source in scenario.sources:
+            if source.file:
+                assert (SEEDS / source.file).is_file(), f"{scenario.info.id}: {source.id} names {source.file}"
+
+
+@needs_seeds
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_every_quote_is_in_its_source_document(name):
+    scenario = SCENARIOS[name]
+    texts = {s.id: normalise((SEEDS / s.file).read_text()) for s in scenario.sources if s.file}
+    missing = []
+    for where, item in cited_items(scenario):
+        if item.quote and normalise(item.quote) not in texts.get(item.source, ""):
+            missing.append(f"{where} [{item.source}]: {item.quote!r}")
+    assert not missing, "quotes not found in their source:\n" + "\n".join(missing)
+
+
+@needs_seeds
+def test_every_library_quote_is_in_its_source_document():
+    missing = []
+    for inject in LIBRARY.injects.values():
+        source = LIBRARY.sources[inject.source]
+        if inject.quote and normalise(inject.quote) not in normalise((SEEDS / source.file).read_text()):
+            missing.append(f"{inject.id}: {inject.quote!r}")
+    assert not missing, missing
