@@ -1,7 +1,8 @@
 """The command line. Heavy modules are imported inside the commands, so ``--help`` is fast.
 
 Exit codes: 0 success; 1 the input is invalid (a scenario that does not validate, an
-unknown scenario); 2 the command line itself is wrong (argparse's usage errors).
+unknown scenario, a session file that is missing or damaged); 2 the command line itself is
+wrong (argparse's usage errors); 3 the game's rules refused the command (nothing was written).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .events import Answer, Outcome
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -89,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Seminar wargames: scenarios seeded from policy documents, a turn engine, "
         "consoles for the facilitator and each team, and an after-action report.",
         epilog="SCENARIO is a path to a .toml file or the id of a bundled scenario "
-        "(see 'exercise list'). Exit codes: 0 ok, 1 invalid input, 2 usage error.",
+        "(see 'exercise list'); SESSION is a session file made by 'exercise start'. "
+        "Exit codes: 0 ok, 1 invalid input or session file, 2 usage error, 3 refused by the rules.",
     )
     parser.add_argument("--version", action="version", version=f"exercise {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -116,16 +119,117 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", metavar="SCENARIO")
     p.add_argument("--width", type=int, default=None, help="wrap text at this many columns")
     p.set_defaults(func=_cmd_show)
+    _add_play_commands(commands)
     return parser
+
+
+def _add_play_commands(commands) -> None:
+    """The commands that start and play a session (handled in ``exercise.cli_play``)."""
+    out = argparse.ArgumentParser(add_help=False)
+    out.add_argument("--json", action="store_true", help="print JSON for scripts instead of lines")
+    session = argparse.ArgumentParser(add_help=False, parents=[out])
+    session.add_argument("session", metavar="SESSION", help="the session file")
+    team = argparse.ArgumentParser(add_help=False)
+    team.add_argument("--team", required=True, help="the team acting (a team id of the scenario)")
+    team.add_argument("--as-facilitator", action="store_true",
+                      help="act for the team from the facilitator's seat (hot-seat)")
+    move = argparse.ArgumentParser(add_help=False)
+    move.add_argument("--headline", required=True, help="the move in one line")
+    move.add_argument("--to", action="append", metavar="TEAM", help="a team the move is aimed at (repeatable; 'all' for everyone)")
+    move.add_argument("--detail", default="", help="the move in full")
+    move.add_argument("--answers", default="", metavar="ID", help="the delivered inject (d1...) or proposal (p1...) it answers")
+    move.add_argument("--argument", action="append", help="an argument for the move, for matrix adjudication (repeatable)")
+    move.add_argument("--term", action="append", help="a term of the deal, for a move that proposes one (repeatable)")
+
+    def add(name: str, handler: str, help_text: str, parents: list, description: str = ""):
+        p = commands.add_parser(name, parents=parents, help=help_text, description=description or help_text)
+        p.set_defaults(play=handler)
+        return p
+
+    p = add("start", "start", "start a session of a scenario", [out],
+            "Create a session file for SCENARIO, begin turn 1 and print how teams join.")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--session", metavar="FILE", help="the session file to create (default: SCENARIO-ID.session here)")
+    p.add_argument("--seed", type=int, help="the dice seed (default: the scenario's)")
+    p.add_argument("--no-tui", action="store_true", help="do not open the facilitator console (the console is not built yet, so this is the default)")
+
+    p = add("status", "status", "the session as a role sees it", [session])
+    p.add_argument("--as", dest="as_role", default="facilitator", metavar="ROLE", help="facilitator (default) or a team id")
+
+    p = add("submit", "submit", "a team enters a move (while moves are open)", [session, team, move])
+    p.add_argument("--kind", required=True, help="the move kind (one of the team's levers)")
+    p = add("revise", "revise", "a team changes one of its moves (while moves are open)", [session, team, move])
+    p.add_argument("move", metavar="MOVE", help="the move id (m1, ...)")
+    p = add("withdraw", "withdraw", "a team withdraws one of its moves (while moves are open)", [session, team])
+    p.add_argument("move", metavar="MOVE")
+    p = add("ready", "ready", "a team marks itself ready (or --not)", [session, team])
+    p.add_argument("--not", dest="not_ready", action="store_true", help="mark the team not ready")
+    p = add("respond", "respond", "a team answers a proposal: accept, reject or counter", [session, team])
+    p.add_argument("proposal", metavar="PROPOSAL", help="the proposal id (p1, ...)")
+    p.add_argument("answer", choices=[a.value for a in Answer])
+    p.add_argument("--note", default="")
+    p.add_argument("--term", action="append", help="a term of the counter-proposal (repeatable)")
+
+    p = add("advance", "advance", "move the game on: deliver injects and open moves; close and reveal; next turn", [session],
+            "Briefing -> moves open (queued injects are delivered); moves -> closed and revealed; "
+            "adjudication -> next turn (or the hotwash after the last turn); hotwash -> ended.")
+    p.add_argument("--force", action="store_true", help="go to the next turn even if some moves have no ruling")
+    p = add("inject", "inject", "deliver a queued or library inject now, or skip a queued one", [session])
+    p.add_argument("id", metavar="ID", help="a queued MSEL entry id, or an inject id from the scenario or the library")
+    p.add_argument("--to", action="append", metavar="TEAM", help="recipients for a library inject (repeatable)")
+    p.add_argument("--skip", metavar="REASON", help="skip the queued entry, with the reason for the report")
+    p = add("adjudicate", "adjudicate", "rule on a revealed move", [session],
+            "Rule on a revealed move. With --outcome the facilitator decides (umpire); otherwise the "
+            "scenario's method rolls: matrix 2d6 + strong arguments for - against, success on 7+; "
+            "estimative d100 against --probability. Effects default to the move kind's.")
+    p.add_argument("move", metavar="MOVE")
+    p.add_argument("--outcome", choices=[o.value for o in Outcome])
+    p.add_argument("--narrative", default="", help="what happened, for the record")
+    p.add_argument("--effect", action="append", metavar="TRACK=+N", help="a track change instead of the defaults (repeatable)")
+    p.add_argument("--flag", action="append", metavar="FLAG=true|false", help="a flag to set (repeatable)")
+    p.add_argument("--no-effect", action="store_true", help="no effects at all")
+    p.add_argument("--for", dest="strong_for", type=int, default=0, metavar="N", help="matrix: strong arguments for")
+    p.add_argument("--against", dest="strong_against", type=int, default=0, metavar="N", help="matrix: strong arguments against")
+    p.add_argument("--probability", type=int, metavar="PERCENT", help="estimative: the chance of success")
+    p.add_argument("--private", action="store_true", help="keep the ruling from the other teams")
+    p = add("resolve", "resolve", "close a commitment or mark a deal violated", [session],
+            "Threats and promises: carried_out, withdrawn, lapsed. Concessions: reciprocated, "
+            "unreciprocated, withdrawn. Deals: violated (with --by TEAM).")
+    p.add_argument("item", metavar="ID", help="a commitment (c1, ...) or a deal (p1, ...)")
+    p.add_argument("status", metavar="STATUS")
+    p.add_argument("--note", default="")
+    p.add_argument("--by", default="", metavar="TEAM", help="the team that violated a deal")
+    p = add("note", "note", "add a note to the log, or a hotwash item", [session])
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--as", dest="as_role", default="facilitator", metavar="ROLE")
+    p.add_argument("--category", default="log", choices=["log", "strength", "improvement", "plan"])
+    p.add_argument("--team", default="", help="the team a hotwash item is about")
+    p.add_argument("--owner", default="", help="plan items: who carries out the corrective action")
+    p.add_argument("--due", default="", help="plan items: by when")
+    p = add("end", "end", "end the game early (to the hotwash), or close the hotwash", [session])
+    p.add_argument("--reason", default="")
+
+    p = add("export", "export", "write the whole session as one TOML file", [session])
+    p.add_argument("-o", "--output", metavar="FILE.toml", help="the file to write (default: standard output)")
+    p = add("import", "import_", "restore an exported TOML file into a new session file", [out])
+    p.add_argument("archive", metavar="FILE.toml")
+    p.add_argument("--session", metavar="FILE", help="the session file to create (default: beside the archive)")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
+    if not getattr(args, "func", None) and not getattr(args, "play", None):
         parser.print_help()
         return EXIT_USAGE
+    if getattr(args, "play", None):
+        from . import cli_play
+
+        try:
+            return cli_play.run(getattr(cli_play, args.play), args)
+        except KeyboardInterrupt:
+            return 130
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -1,0 +1,267 @@
+"""The command-line handlers that play a session: start, status, submit, advance, ...
+
+Each prints a short human line per event (or ``--json``) and returns an exit code:
+0 done, 1 a file or scenario problem, 3 refused by the rules of the game.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import commands as cmd
+from . import events as ev
+from .model import Effects
+from .narrate import describe
+from .session import FACILITATOR, Refused, Session, SessionError, create_from
+
+EXIT_OK, EXIT_INVALID, EXIT_REFUSED = 0, 1, 3
+
+
+def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+    if getattr(args, "json", False):
+        print(json.dumps({"ok": False, "error": message}))
+    print(f"exercise: {message}", file=sys.stderr)
+    return code
+
+
+def _open(args: argparse.Namespace) -> Session:
+    return Session.open(args.session)
+
+
+def _report(args: argparse.Namespace, session: Session, events: list[ev.Event], extra: dict | None = None) -> int:
+    from .serial import event_data
+
+    if args.json:
+        out = [{"type": t, **d} for t, d in map(event_data, events)]
+        print(json.dumps({"ok": True, "events": out, **(extra or {})}, ensure_ascii=False))
+    else:
+        for event in events:
+            print(describe(event, session.scenario))
+        if not events:
+            print("nothing changed")
+    return EXIT_OK
+
+
+def run(handler, args: argparse.Namespace) -> int:
+    """Run a play handler, turning the session's errors into messages and exit codes."""
+    try:
+        return handler(args)
+    except SessionError as exc:
+        return _fail(args, str(exc), EXIT_INVALID)
+    except Refused as exc:
+        return _fail(args, f"refused: {exc}", EXIT_REFUSED)
+
+
+def _act(args: argparse.Namespace, command: cmd.Command, actor: str = FACILITATOR) -> int:
+    with _open(args) as session:
+        return _report(args, session, session.act(command, actor))
+
+
+def _team_actor(args: argparse.Namespace) -> str:
+    return FACILITATOR if args.as_facilitator else args.team
+
+
+# --- starting and looking --------------------------------------------------------------------
+
+
+def _free_path(scenario_id: str) -> Path:
+    path, n = Path(f"{scenario_id}.session"), 1
+    while path.exists():
+        n += 1
+        path = Path(f"{scenario_id}-{n}.session")
+    return path
+
+
+def start(args: argparse.Namespace) -> int:
+    from . import bundled
+    from .loading import LoadError, load_scenario
+
+    scenario_path = bundled.find_scenario(args.scenario)
+    if scenario_path is None:
+        known = ", ".join(p.stem for p in bundled.bundled_scenarios())
+        return _fail(args, f"no scenario '{args.scenario}' (a .toml path, or one of: {known})", EXIT_INVALID)
+    try:
+        scenario = load_scenario(scenario_path)
+    except LoadError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    path = Path(args.session) if args.session else _free_path(scenario.info.id)
+    session = create_from(str(scenario_path), path, args.seed)
+    with session:
+        if args.json:
+            return _report(args, session, session.events(), {"session": str(path), "teams": list(scenario.teams)})
+        print(f"started {path}: {scenario.info.title} ({len(scenario.teams)} teams, {scenario.info.turns} turns)")
+        for event in session.events():
+            print(describe(event, scenario))
+        print("\nEach team acts with, for example:")
+        for team in scenario.teams:
+            print(f"  exercise status {path} --as {team}")
+        first = next(iter(scenario.teams))
+        kind = scenario.team_kinds(first)[0]
+        print(f"  exercise submit {path} --team {first} --kind {kind} --headline \"...\"")
+        print(f"The facilitator runs the turn with: exercise advance {path}  (see 'exercise --help')")
+    return EXIT_OK
+
+
+def status(args: argparse.Namespace) -> int:
+    with _open(args) as session:
+        view = session.view(args.as_role)
+        if args.json:
+            print(json.dumps(view, ensure_ascii=False, indent=1))
+        else:
+            print(status_text(view))
+    return EXIT_OK
+
+
+def status_text(view: dict) -> str:
+    """A session's view as a few readable lines."""
+    s = view["scenario"]
+    lines = [f"{s['title']} ({s['id']})",
+             f"turn {view['turn']} of {s['turns']} · {view['phase']} · viewing as {view['role']}"]
+    lines.append("tracks: " + " · ".join(f"{n} {t['value']}/{t['max']}" for n, t in view["tracks"].items()))
+    set_flags = [n for n, f in view["flags"].items() if f["value"]]
+    lines.append("flags set: " + (", ".join(set_flags) or "none"))
+    lines.append("teams: " + " · ".join(
+        f"{tid}{' ' + str(t['moves_this_turn']) + ' move(s)' if 'moves_this_turn' in t else ''}{' ready' if t['ready'] else ''}"
+        for tid, t in view["teams"].items()))
+    for q in view.get("queue", []):
+        lines.append(f"queued {q['entry']}: {q['title']} ({q['reason']})")
+    for d in view["injects"]:
+        lines.append(f"inject {d['id']} (turn {d['turn']}): {d['title']} [from {d['from']}]")
+    for m in view["moves"]:
+        ruling = f"; ruled {m['ruling']['outcome']}" if m["ruling"] else ""
+        lines.append(f"move {m['id']} (turn {m['turn']}, {m['status']}{ruling}) {m['team']} [{m['kind']}]: {m['headline']}")
+    for p in view["proposals"]:
+        answers = ", ".join(f"{t} {a}" for t, a in p["answers"].items()) or "no answers yet"
+        lines.append(f"proposal {p['id']} ({p['status']}): {p['title']} · parties {', '.join(p['parties'])} · {answers}")
+    for c in view["commitments"]:
+        lines.append(f"commitment {c['id']} ({c['status']}): {c['team']} {c['kind']}: {c['text']}")
+    for c in view["conditions"]:
+        lines.append(f"turn {c['turn']}: {c['kind'].replace('_', ' ')} {c['team'] + ' ' if c['team'] else ''}{c['item']} {'holds' if c['holds'] else 'no longer holds'}")
+    if view["end_state"]:
+        lines.append(f"end state: {view['end_state']}")
+    return "\n".join(lines)
+
+
+# --- team commands ---------------------------------------------------------------------------
+
+
+def submit(args: argparse.Namespace) -> int:
+    command = cmd.Submit(args.team, args.kind, args.headline, args.to or [], args.detail, args.answers,
+                         args.argument or [], args.term or [])
+    return _act(args, command, _team_actor(args))
+
+
+def revise(args: argparse.Namespace) -> int:
+    command = cmd.Revise(args.team, args.move, args.headline, args.to or [], args.detail, args.answers,
+                         args.argument or [], args.term or [])
+    return _act(args, command, _team_actor(args))
+
+
+def withdraw(args: argparse.Namespace) -> int:
+    return _act(args, cmd.Withdraw(args.team, args.move), _team_actor(args))
+
+
+def ready(args: argparse.Namespace) -> int:
+    return _act(args, cmd.Ready(args.team, not args.not_ready), _team_actor(args))
+
+
+def respond(args: argparse.Namespace) -> int:
+    command = cmd.Respond(args.team, args.proposal, ev.Answer(args.answer), args.note, args.term or [])
+    return _act(args, command, _team_actor(args))
+
+
+# --- facilitator commands --------------------------------------------------------------------
+
+
+def advance(args: argparse.Namespace) -> int:
+    return _act(args, cmd.Advance(force=args.force))
+
+
+def inject(args: argparse.Namespace) -> int:
+    with _open(args) as session:
+        if args.skip is not None:
+            command = cmd.Skip(args.id, args.skip)
+        elif args.id in session.state.queue:
+            command = cmd.Deliver(args.id)
+        else:
+            command = cmd.DeliverInject(session.find_inject(args.id), args.to or [])
+        return _report(args, session, session.act(command))
+
+
+def _parse_effects(args: argparse.Namespace) -> Effects | None:
+    if args.no_effect:
+        return Effects()
+    if not args.effect and not args.flag:
+        return None
+    tracks, flags = {}, {}
+    for item in args.effect or []:
+        name, _, delta = item.partition("=")
+        try:
+            tracks[name.strip()] = int(delta)
+        except ValueError:
+            raise Refused(f"--effect '{item}': write TRACK=+N or TRACK=-N, e.g. escalation=+1") from None
+    for item in args.flag or []:
+        name, _, value = item.partition("=")
+        if value.strip().lower() not in ("true", "false"):
+            raise Refused(f"--flag '{item}': write FLAG=true or FLAG=false")
+        flags[name.strip()] = value.strip().lower() == "true"
+    return Effects(tracks, flags)
+
+
+def adjudicate(args: argparse.Namespace) -> int:
+    command = cmd.Adjudicate(
+        args.move, args.narrative, ev.Outcome(args.outcome) if args.outcome else None, _parse_effects(args),
+        args.strong_for, args.strong_against, args.probability, not args.private,
+    )
+    return _act(args, command)
+
+
+def resolve(args: argparse.Namespace) -> int:
+    return _act(args, cmd.Resolve(args.item, args.status.replace("-", "_").replace(" ", "_"), args.note, args.by))
+
+
+def note(args: argparse.Namespace) -> int:
+    command = cmd.Note(args.as_role, args.text, args.category, args.team, args.owner, args.due)
+    return _act(args, command, args.as_role)
+
+
+def end(args: argparse.Namespace) -> int:
+    return _act(args, cmd.End(args.reason))
+
+
+# --- archives --------------------------------------------------------------------------------
+
+
+def export(args: argparse.Namespace) -> int:
+    from .archive import export_text
+
+    with _open(args) as session:
+        text = export_text(session)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        if not args.json:
+            print(f"exported {args.session} to {args.output}")
+        else:
+            print(json.dumps({"ok": True, "output": str(args.output)}))
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def import_(args: argparse.Namespace) -> int:
+    from .archive import ArchiveError, import_archive
+
+    try:
+        session = import_archive(Path(args.archive), Path(args.session) if args.session else None)
+    except ArchiveError as exc:
+        return _fail(args, str(exc), EXIT_INVALID)
+    with session:
+        if args.json:
+            print(json.dumps({"ok": True, "session": str(session.path), "events": session.applied}))
+        else:
+            print(f"imported {args.archive} into {session.path} ({session.applied} events, turn {session.state.turn}, {session.state.phase.value})")
+    return EXIT_OK

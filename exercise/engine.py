@@ -1,0 +1,486 @@
+"""The rules: a command, checked against the state, becomes events.
+
+``decide`` never changes the state; it returns the events a command produces, or raises
+``Refused`` saying why not (then nothing is written). Dice come from a generator seeded by
+the session's seed and the journal position, so the same commands give the same game.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+
+from attrs import frozen
+
+from . import commands as cmd
+from . import events as ev
+from .model import ALL_TEAMS, Adjudication, Commitment, Effects, Inject, Scenario
+from .state import GameState
+
+Condition = Callable[[Mapping[str, int], Mapping[str, bool], int], bool]
+
+COMMITMENT_STATUSES = {
+    "threat": ("carried_out", "withdrawn", "lapsed"),
+    "promise": ("carried_out", "withdrawn", "lapsed"),
+    "concession": ("reciprocated", "unreciprocated", "withdrawn"),
+}
+NOTE_CATEGORIES = ("log", "strength", "improvement", "plan")
+MATRIX_TARGET = 7  # 2d6 plus modifiers: success on 7 or more
+
+
+class Refused(Exception):
+    """A command the rules do not allow; the message says why and what would work."""
+
+
+@frozen
+class Rules:
+    """A scenario with its conditions compiled (by the shell, which may use Jinja) and a seed."""
+
+    scenario: Scenario
+    conditions: Mapping[str, Condition]
+    seed: int
+
+
+def _phase_name(state: GameState) -> str:
+    return f"turn {state.turn}, {state.phase.value}"
+
+
+def _require_team(rules: Rules, team: str) -> None:
+    if team not in rules.scenario.teams:
+        raise Refused(f"no team '{team}' (teams: {', '.join(rules.scenario.teams)})")
+
+
+def _require_actor(actor: str, team: str) -> None:
+    if actor not in (cmd.FACILITATOR, team):
+        raise Refused(f"'{actor}' cannot act for team '{team}'")
+
+
+def _require_facilitator(actor: str, what: str) -> None:
+    if actor != cmd.FACILITATOR:
+        raise Refused(f"only the facilitator can {what}")
+
+
+def _require_playing(state: GameState, what: str) -> None:
+    if state.phase in (ev.Phase.HOTWASH, ev.Phase.ENDED):
+        raise Refused(f"cannot {what}: the game is in its {state.phase.value}")
+
+
+def _check_effects(rules: Rules, effects: Effects, where: str) -> None:
+    for name in effects.tracks:
+        if name not in rules.scenario.tracks:
+            raise Refused(f"{where}: no track '{name}' (tracks: {', '.join(rules.scenario.tracks)})")
+    for name in effects.flags:
+        if name not in rules.scenario.flags:
+            raise Refused(f"{where}: no flag '{name}' (flags: {', '.join(rules.scenario.flags) or 'none'})")
+
+
+class _Ids:
+    """Fresh ids (m1, d1, p1, c1, ...) that count the events of this decision too."""
+
+    def __init__(self, state: GameState):
+        self.next = {
+            "m": len(state.moves), "d": len(state.deliveries),
+            "p": len(state.proposals), "c": len(state.commitments),
+        }
+
+    def __call__(self, prefix: str) -> str:
+        self.next[prefix] += 1
+        return f"{prefix}{self.next[prefix]}"
+
+
+# --- injects ---------------------------------------------------------------------------------
+
+
+def _deliver(state: GameState, ids: _Ids, inject: Inject, recipients: list[str], entry: str = "") -> list[ev.Event]:
+    delivery = ids("d")
+    out: list[ev.Event] = [ev.InjectDelivered(delivery, inject, recipients, state.turn, entry)]
+    if inject.proposal is not None:
+        p = inject.proposal
+        lapses = state.turn + p.lapses_after if p.lapses_after else 0
+        out.append(ev.ProposalTabled(ids("p"), inject.sender, delivery, inject.title, list(p.terms),
+                                     list(p.parties), p.effects, state.turn, lapses))
+    return out
+
+
+def _queue_scheduled(rules: Rules, fired: set[str], turn: int) -> list[ev.Event]:
+    out: list[ev.Event] = []
+    for entry in rules.scenario.msel:
+        if entry.turn == turn and entry.id not in fired:
+            out.append(_queued(rules, entry, f"scheduled for turn {turn}"))
+    return out
+
+
+def _queued(rules: Rules, entry, reason: str) -> ev.InjectQueued:
+    inject = rules.scenario.injects[entry.inject]
+    return ev.InjectQueued(entry.id, entry.inject, reason, list(entry.recipients or inject.recipients))
+
+
+def _deliver_queued(rules: Rules, state: GameState, ids: _Ids, entry_id: str) -> list[ev.Event]:
+    queued = state.queue[entry_id]
+    return _deliver(state, ids, rules.scenario.injects[queued.inject], queued.recipients, entry_id)
+
+
+# --- handlers --------------------------------------------------------------------------------
+
+
+def _submit(rules: Rules, state: GameState, c: cmd.Submit, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_team(rules, c.team)
+    _require_actor(actor, c.team)
+    if state.phase is not ev.Phase.MOVES:
+        raise Refused(f"moves are not open ({_phase_name(state)}); the facilitator opens them with 'advance'")
+    kinds = rules.scenario.team_kinds(c.team)
+    if c.kind not in kinds:
+        raise Refused(f"team '{c.team}' has no move kind '{c.kind}' (its levers: {', '.join(kinds)})")
+    limit = rules.scenario.info.moves_per_turn
+    if len(state.turn_moves(team=c.team)) >= limit:
+        raise Refused(f"team '{c.team}' already has {limit} move(s) this turn (revise or withdraw one)")
+    _check_move_fields(rules, state, c)
+    terms = list(c.terms)
+    if rules.scenario.move_kinds[c.kind].commitment is Commitment.PROPOSAL and not terms:
+        terms = [c.headline]
+    return [ev.MoveSubmitted(ids("m"), c.team, c.kind, c.headline.strip(), state.turn, list(c.targets),
+                             c.detail, c.answers, list(c.arguments), terms)]
+
+
+def _check_move_fields(rules: Rules, state: GameState, c: cmd.Submit | cmd.Revise) -> None:
+    if not c.headline.strip():
+        raise Refused("a move needs a headline")
+    for target in c.targets:
+        if target != ALL_TEAMS:
+            _require_team(rules, target)
+    if c.answers and c.answers not in state.deliveries and c.answers not in state.proposals:
+        raise Refused(f"'{c.answers}' is neither a delivered inject (d1, ...) nor a proposal (p1, ...)")
+
+
+def _own_open_move(state: GameState, team: str, move_id: str, what: str):
+    move = state.moves.get(move_id)
+    if move is None:
+        raise Refused(f"no move '{move_id}'")
+    if move.team != team:
+        raise Refused(f"move '{move_id}' belongs to team '{move.team}', not '{team}'")
+    if move.status != "submitted" or move.turn != state.turn or state.phase is not ev.Phase.MOVES:
+        raise Refused(f"move '{move_id}' can no longer be {what} (moves for turn {move.turn} are closed)"
+                      if move.status != "withdrawn" else f"move '{move_id}' was withdrawn")
+    return move
+
+
+def _revise(rules: Rules, state: GameState, c: cmd.Revise, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_team(rules, c.team)
+    _require_actor(actor, c.team)
+    move = _own_open_move(state, c.team, c.move, "revised")
+    _check_move_fields(rules, state, c)
+    terms = list(c.terms) or (move.terms if rules.scenario.move_kinds[move.kind].commitment is Commitment.PROPOSAL else [])
+    return [ev.MoveRevised(c.move, c.headline.strip(), list(c.targets), c.detail, c.answers, list(c.arguments), terms)]
+
+
+def _withdraw(rules: Rules, state: GameState, c: cmd.Withdraw, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_team(rules, c.team)
+    _require_actor(actor, c.team)
+    _own_open_move(state, c.team, c.move, "withdrawn")
+    return [ev.MoveWithdrawn(c.move)]
+
+
+def _ready(rules: Rules, state: GameState, c: cmd.Ready, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_team(rules, c.team)
+    _require_actor(actor, c.team)
+    if state.phase is not ev.Phase.MOVES:
+        raise Refused(f"moves are not open ({_phase_name(state)})")
+    if (c.team in state.ready) == c.ready:
+        return []
+    return [ev.ReadyChanged(c.team, c.ready)]
+
+
+def _advance(rules: Rules, state: GameState, c: cmd.Advance, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_facilitator(actor, "advance the game")
+    scenario = rules.scenario
+    if state.phase is ev.Phase.BRIEFING:
+        out: list[ev.Event] = []
+        for entry_id in list(state.queue):
+            out += _deliver_queued(rules, state, ids, entry_id)
+        return out + [ev.PhaseChanged(ev.Phase.MOVES)]
+    if state.phase is ev.Phase.MOVES:
+        moves = state.turn_moves()
+        out = [ev.MovesRevealed(state.turn, [m.id for m in moves])]
+        kinds_played = set()
+        for move in moves:
+            kind = scenario.move_kinds[move.kind]
+            kinds_played.add(move.kind)
+            if kind.commitment.value in COMMITMENT_STATUSES:
+                out.append(ev.CommitmentOpened(ids("c"), move.team, kind.commitment.value, move.id,
+                                               move.headline, state.turn, list(move.targets)))
+            elif kind.commitment is Commitment.PROPOSAL:
+                parties = [move.team] + [t for t in move.targets if t not in (move.team, ALL_TEAMS)]
+                if ALL_TEAMS in move.targets:
+                    parties = [move.team] + [t for t in scenario.teams if t != move.team]
+                proposal = ids("p")
+                out.append(ev.ProposalTabled(proposal, move.team, move.id, move.headline, list(move.terms),
+                                             parties, Effects(), state.turn))
+                out.append(ev.ProposalAnswered(proposal, move.team, ev.Answer.ACCEPT, state.turn, "proposer"))
+        for entry in scenario.msel:
+            if entry.after_move in kinds_played and entry.id not in state.fired and state.turn >= entry.earliest_turn:
+                out.append(_queued(rules, entry, f"after a '{entry.after_move}' move"))
+        return out + [ev.PhaseChanged(ev.Phase.ADJUDICATION)]
+    if state.phase is ev.Phase.ADJUDICATION:
+        unruled = [m.id for m in state.turn_moves() if m.revealed and m.ruling is None]
+        if unruled and not c.force:
+            raise Refused(f"moves without a ruling: {', '.join(unruled)} (adjudicate them, or advance with --force)")
+        out = [
+            ev.ProposalSettled(p.id, "lapsed", state.turn)
+            for p in state.proposals.values() if p.status == "open" and p.lapses_turn and p.lapses_turn <= state.turn
+        ]
+        if state.turn >= scenario.info.turns:
+            return out + [ev.PhaseChanged(ev.Phase.HOTWASH, "the last turn is over")]
+        return out + [ev.TurnStarted(state.turn + 1)] + _queue_scheduled(rules, state.fired, state.turn + 1)
+    if state.phase is ev.Phase.HOTWASH:
+        return [ev.GameEnded("the hotwash is closed", _end_state(rules, state))]
+    raise Refused("the game has ended")
+
+
+def _deliver_entry(rules: Rules, state: GameState, c: cmd.Deliver, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_facilitator(actor, "deliver injects")
+    _require_playing(state, "deliver injects")
+    if c.entry not in state.queue:
+        queued = ", ".join(state.queue) or "none"
+        raise Refused(f"'{c.entry}' is not in the inject queue (queued: {queued})")
+    return _deliver_queued(rules, state, ids, c.entry)
+
+
+def _skip(rules: Rules, state: GameState, c: cmd.Skip, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_facilitator(actor, "skip injects")
+    if c.entry not in state.queue:
+        raise Refused(f"'{c.entry}' is not in the inject queue (queued: {', '.join(state.queue) or 'none'})")
+    if not c.reason.strip():
+        raise Refused("say why the inject is skipped (--reason); the report records it")
+    return [ev.InjectSkipped(c.entry, c.reason.strip(), state.turn)]
+
+
+def _deliver_inject(rules: Rules, state: GameState, c: cmd.DeliverInject, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_facilitator(actor, "deliver injects")
+    _require_playing(state, "deliver injects")
+    inject = c.inject
+    recipients = list(c.recipients or inject.recipients)
+    for team in recipients:
+        if team != ALL_TEAMS:
+            _require_team(rules, team)
+    _check_effects(rules, inject.effects, f"inject '{inject.id}'")
+    if inject.proposal is not None:
+        for team in inject.proposal.parties:
+            _require_team(rules, team)
+        _check_effects(rules, inject.proposal.effects, f"inject '{inject.id}' proposal")
+    return _deliver(state, ids, inject, recipients)
+
+
+def _default_effects(rules: Rules, kind: str, outcome: ev.Outcome) -> Effects:
+    base = rules.scenario.move_kinds[kind].effects
+    if outcome is ev.Outcome.SUCCESS:
+        return base
+    if outcome is ev.Outcome.PARTIAL:  # half the change, rounded towards zero
+        return Effects({k: int(v / 2) for k, v in base.tracks.items() if int(v / 2)}, {})
+    return Effects()
+
+
+def _adjudicate(rules: Rules, state: GameState, c: cmd.Adjudicate, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_facilitator(actor, "adjudicate")
+    if state.phase is ev.Phase.ENDED:
+        raise Refused("the game has ended")
+    move = state.moves.get(c.move)
+    if move is None:
+        raise Refused(f"no move '{c.move}'")
+    if not move.revealed:
+        raise Refused(f"move '{c.move}' is not revealed yet ({move.status}); close moves with 'advance' first")
+    if move.ruling is not None:
+        raise Refused(f"move '{c.move}' already has a ruling ({move.ruling.outcome.value})")
+    method = rules.scenario.info.adjudication
+    rolls: list[int] = []
+    modifier, probability = 0, None
+    rng = random.Random(f"{rules.seed}:{state.seq}")
+    if c.outcome is not None:
+        outcome, used = c.outcome, Adjudication.UMPIRE.value
+    elif method is Adjudication.UMPIRE:
+        raise Refused("umpire adjudication needs an outcome (success, partial or failure)")
+    elif method is Adjudication.MATRIX:
+        if c.strong_for < 0 or c.strong_against < 0:
+            raise Refused("strong arguments for and against are counts (0 or more)")
+        rolls = [rng.randint(1, 6), rng.randint(1, 6)]
+        modifier = c.strong_for - c.strong_against
+        outcome = ev.Outcome.SUCCESS if sum(rolls) + modifier >= MATRIX_TARGET else ev.Outcome.FAILURE
+        used = method.value
+    else:
+        if c.probability is None or not 0 <= c.probability <= 100:
+            raise Refused("estimative adjudication needs a probability of success from 0 to 100 (percent)")
+        probability = c.probability
+        rolls = [rng.randint(1, 100)]
+        outcome = ev.Outcome.SUCCESS if rolls[0] <= probability else ev.Outcome.FAILURE
+        used = method.value
+    effects = c.effects if c.effects is not None else _default_effects(rules, move.kind, outcome)
+    _check_effects(rules, effects, "effects")
+    return [ev.Ruled(c.move, used, outcome, c.narrative, effects, state.turn, rolls, modifier, probability, c.public)]
+
+
+def _respond(rules: Rules, state: GameState, c: cmd.Respond, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_team(rules, c.team)
+    _require_actor(actor, c.team)
+    _require_playing(state, "answer proposals")
+    proposal = state.proposals.get(c.proposal)
+    if proposal is None:
+        raise Refused(f"no proposal '{c.proposal}' (open: {', '.join(p.id for p in state.proposals.values() if p.status == 'open') or 'none'})")
+    if proposal.status != "open":
+        raise Refused(f"proposal '{c.proposal}' is no longer open ({proposal.status})")
+    if c.team not in proposal.parties:
+        raise Refused(f"team '{c.team}' is not a party to proposal '{c.proposal}' (parties: {', '.join(proposal.parties)})")
+    if c.team in proposal.answers:
+        raise Refused(f"team '{c.team}' has already answered proposal '{c.proposal}' ({proposal.answers[c.team].value})")
+    out: list[ev.Event] = [ev.ProposalAnswered(c.proposal, c.team, c.answer, state.turn, c.note)]
+    if c.answer is ev.Answer.ACCEPT:
+        if set(proposal.parties) <= set(proposal.answers) | {c.team} and all(
+            a is ev.Answer.ACCEPT for a in proposal.answers.values()
+        ):
+            out.append(ev.ProposalSettled(c.proposal, "deal", state.turn, proposal.effects))
+    elif c.answer is ev.Answer.REJECT:
+        out.append(ev.ProposalSettled(c.proposal, "rejected", state.turn, by=c.team, note=c.note))
+    else:
+        if not c.terms:
+            raise Refused("a counter-proposal needs its terms")
+        counter = ids("p")
+        out += [
+            ev.ProposalSettled(c.proposal, "countered", state.turn, by=c.team, note=c.note),
+            ev.ProposalTabled(counter, c.team, c.proposal, f"Counter to {proposal.title}", list(c.terms),
+                              list(proposal.parties), proposal.effects, state.turn,
+                              proposal.lapses_turn and max(proposal.lapses_turn, state.turn + 1), c.proposal),
+            ev.ProposalAnswered(counter, c.team, ev.Answer.ACCEPT, state.turn, "proposer"),
+        ]
+    return out
+
+
+def _resolve(rules: Rules, state: GameState, c: cmd.Resolve, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_facilitator(actor, "resolve commitments and deals")
+    if state.phase is ev.Phase.ENDED:
+        raise Refused("the game has ended")
+    if c.item in state.commitments:
+        commitment = state.commitments[c.item]
+        allowed = COMMITMENT_STATUSES[commitment.kind]
+        if commitment.status != "open":
+            raise Refused(f"commitment '{c.item}' is already {commitment.status}")
+        if c.status not in allowed:
+            raise Refused(f"a {commitment.kind} is resolved as {', '.join(allowed)}, not '{c.status}'")
+        return [ev.CommitmentResolved(c.item, c.status, state.turn, c.note)]
+    if c.item in state.proposals:
+        proposal = state.proposals[c.item]
+        if c.status != "violated":
+            raise Refused(f"a deal can only be marked 'violated', not '{c.status}'")
+        if proposal.status != "deal":
+            raise Refused(f"proposal '{c.item}' is not a deal ({proposal.status})")
+        if c.by not in proposal.parties:
+            raise Refused(f"name the party that violated the deal (one of: {', '.join(proposal.parties)})")
+        return [ev.ProposalSettled(c.item, "violated", state.turn, by=c.by, note=c.note)]
+    known = ", ".join([*state.commitments, *(p.id for p in state.proposals.values() if p.status == "deal")]) or "none"
+    raise Refused(f"no commitment or deal '{c.item}' (open to resolve: {known})")
+
+
+def _note(rules: Rules, state: GameState, c: cmd.Note, actor: str, ids: _Ids) -> list[ev.Event]:
+    if not c.text.strip():
+        raise Refused("a note needs text")
+    if c.category not in NOTE_CATEGORIES:
+        raise Refused(f"a note's category is one of {', '.join(NOTE_CATEGORIES)}, not '{c.category}'")
+    if c.category != "log":
+        _require_facilitator(actor, "record hotwash items")
+    if actor != cmd.FACILITATOR:
+        _require_team(rules, actor)
+    if c.team:
+        _require_team(rules, c.team)
+    if state.phase is ev.Phase.ENDED:
+        raise Refused("the game has ended")
+    return [ev.NoteAdded(actor, c.text.strip(), state.turn, c.category, c.team, c.owner, c.due)]
+
+
+def _end(rules: Rules, state: GameState, c: cmd.End, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_facilitator(actor, "end the game")
+    if state.phase is ev.Phase.ENDED:
+        raise Refused("the game has already ended")
+    if state.phase is ev.Phase.HOTWASH:
+        return [ev.GameEnded(c.reason or "the hotwash is closed", _end_state(rules, state))]
+    return [ev.PhaseChanged(ev.Phase.HOTWASH, c.reason or "ended early by the facilitator")]
+
+
+_HANDLERS = {
+    cmd.Submit: _submit, cmd.Revise: _revise, cmd.Withdraw: _withdraw, cmd.Ready: _ready,
+    cmd.Advance: _advance, cmd.Deliver: _deliver_entry, cmd.Skip: _skip,
+    cmd.DeliverInject: _deliver_inject, cmd.Adjudicate: _adjudicate, cmd.Respond: _respond,
+    cmd.Resolve: _resolve, cmd.Note: _note, cmd.End: _end,
+}
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+
+def _end_state(rules: Rules, state: GameState) -> str:
+    for state_id, end in rules.scenario.end_states.items():
+        if rules.conditions[end.when](state.tracks, state.flags, state.turn):
+            return state_id
+    return ""
+
+
+def _after(state: GameState, events: list[ev.Event]) -> tuple[dict, dict, int, ev.Phase]:
+    """Tracks, flags, turn and phase once ``events`` apply (without touching ``state``)."""
+    tracks, flags, turn, phase = dict(state.tracks), dict(state.flags), state.turn, state.phase
+    scratch = GameState(tracks=tracks, flags=flags, turn=turn)
+    scratch._bounds = state._bounds
+    for e in events:
+        effects = (e.inject.effects if isinstance(e, ev.InjectDelivered)
+                   else e.effects if isinstance(e, (ev.Ruled, ev.ProposalSettled)) else None)
+        if effects is not None:
+            scratch.tracks, scratch.flags = scratch.effects_after(effects)
+        elif isinstance(e, ev.TurnStarted):
+            scratch.turn, phase = e.turn, ev.Phase.BRIEFING
+        elif isinstance(e, ev.PhaseChanged):
+            phase = e.phase
+    return scratch.tracks, scratch.flags, scratch.turn, phase
+
+
+def consequences(rules: Rules, state: GameState, events: list[ev.Event]) -> list[ev.Event]:
+    """Conditions that changed once ``events`` apply: objectives, red lines, end states, injects."""
+    tracks, flags, turn, phase = _after(state, events)
+    if turn == 0 or phase is ev.Phase.ENDED:
+        return []
+    scenario, out = rules.scenario, []
+
+    def check(kind: str, team: str, item: str, when: str) -> None:
+        holds = rules.conditions[when](tracks, flags, turn)
+        if holds != state.conditions.get((kind, team, item), False):
+            out.append(ev.ConditionChanged(kind, item, holds, turn, team))
+
+    for team in scenario.teams.values():
+        for objective in team.position.objectives:
+            if objective.when:
+                check("objective", team.id, objective.id, objective.when)
+        for red_line in team.position.red_lines:
+            if red_line.when:
+                check("red_line", team.id, red_line.id, red_line.when)
+    for state_id, end in scenario.end_states.items():
+        check("end_state", "", state_id, end.when)
+    if phase is not ev.Phase.HOTWASH:
+        queued = {e.entry for e in events if isinstance(e, ev.InjectQueued)}
+        for entry in scenario.msel:
+            if (entry.when and entry.id not in state.fired and entry.id not in queued
+                    and turn >= entry.earliest_turn and rules.conditions[entry.when](tracks, flags, turn)):
+                out.append(_queued(rules, entry, f"condition met: {entry.when}"))
+    return out
+
+
+# --- public ----------------------------------------------------------------------------------
+
+
+def begin(rules: Rules, state: GameState) -> list[ev.Event]:
+    """The events that start a session: turn 1 and the injects it schedules."""
+    if state.seq:
+        raise Refused("the session has already begun")
+    events = [ev.TurnStarted(1)] + _queue_scheduled(rules, state.fired, 1)
+    return events + consequences(rules, state, events)
+
+
+def decide(rules: Rules, state: GameState, command: cmd.Command, actor: str = cmd.FACILITATOR) -> list[ev.Event]:
+    """The events ``command`` by ``actor`` (the facilitator or a team id) produces, or Refused."""
+    if actor != cmd.FACILITATOR and actor not in rules.scenario.teams:
+        raise Refused(f"unknown role '{actor}' (facilitator or a team: {', '.join(rules.scenario.teams)})")
+    events = _HANDLERS[type(command)](rules, state, command, actor, _Ids(state))
+    return events + consequences(rules, state, events) if events else events

@@ -1,0 +1,232 @@
+"""What can happen in a session: the journal's vocabulary.
+
+Events are facts, written once and never changed; the state of a session is what folding
+its events in order gives (``exercise.engine.apply``). Every die rolled is inside the event
+that used it, so a replay never rolls again.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from attrs import field, frozen
+
+from .model import Effects, Inject
+
+
+class Phase(str, Enum):
+    """Where a turn is: injects are delivered, then moves, then rulings."""
+
+    BRIEFING = "briefing"  # injects due this turn are queued for delivery
+    MOVES = "moves"  # teams submit, revise, withdraw, mark ready; moves are hidden
+    ADJUDICATION = "adjudication"  # moves revealed; each gets a ruling
+    HOTWASH = "hotwash"  # after the last turn, or ended early
+    ENDED = "ended"
+
+
+class Outcome(str, Enum):
+    SUCCESS = "success"
+    PARTIAL = "partial"
+    FAILURE = "failure"
+
+
+class Answer(str, Enum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+    COUNTER = "counter"
+
+
+@frozen
+class TurnStarted:
+    turn: int
+
+
+@frozen
+class InjectQueued:
+    """An MSEL entry became due; it waits for the facilitator to deliver or skip it."""
+
+    entry: str
+    inject: str
+    reason: str
+    recipients: list[str]
+
+
+@frozen
+class InjectDelivered:
+    """An inject reached its recipients; ``inject`` is the whole inject as delivered."""
+
+    delivery: str
+    inject: Inject
+    recipients: list[str]
+    turn: int
+    entry: str = ""  # the MSEL entry, or "" for one chosen by hand from the library
+
+
+@frozen
+class InjectSkipped:
+    entry: str
+    reason: str
+    turn: int
+
+
+@frozen
+class PhaseChanged:
+    phase: Phase
+    reason: str = ""
+
+
+@frozen
+class MoveSubmitted:
+    move: str
+    team: str
+    kind: str
+    headline: str
+    turn: int
+    targets: list[str] = field(factory=list)
+    detail: str = ""
+    answers: str = ""  # the inject delivery or proposal this move answers
+    arguments: list[str] = field(factory=list)  # for matrix adjudication
+    terms: list[str] = field(factory=list)  # for a move that proposes a deal
+
+
+@frozen
+class MoveRevised:
+    move: str
+    headline: str
+    targets: list[str] = field(factory=list)
+    detail: str = ""
+    answers: str = ""
+    arguments: list[str] = field(factory=list)
+    terms: list[str] = field(factory=list)
+
+
+@frozen
+class MoveWithdrawn:
+    move: str
+
+
+@frozen
+class ReadyChanged:
+    team: str
+    ready: bool
+
+
+@frozen
+class MovesRevealed:
+    turn: int
+    moves: list[str]
+
+
+@frozen
+class Ruled:
+    """A move's ruling. For dice methods, ``rolls`` and ``target`` show how it fell."""
+
+    move: str
+    method: str
+    outcome: Outcome
+    narrative: str
+    effects: Effects
+    turn: int
+    rolls: list[int] = field(factory=list)
+    modifier: int = 0
+    probability: int | None = None  # estimative: chance of success in percent
+    public: bool = True
+
+
+@frozen
+class ProposalTabled:
+    proposal: str
+    by: str  # a team id, or the inject's sender
+    origin: str  # the delivery or move it came from
+    title: str
+    terms: list[str]
+    parties: list[str]
+    effects: Effects
+    turn: int
+    lapses_turn: int = 0  # 0: open until answered
+    counter_of: str = ""
+
+
+@frozen
+class ProposalAnswered:
+    proposal: str
+    team: str
+    answer: Answer
+    turn: int
+    note: str = ""
+
+
+@frozen
+class ProposalSettled:
+    """A proposal ended: a deal (its effects apply), rejected, countered, lapsed or violated."""
+
+    proposal: str
+    outcome: str
+    turn: int
+    effects: Effects = field(factory=Effects)
+    by: str = ""
+    note: str = ""
+
+
+@frozen
+class CommitmentOpened:
+    commitment: str
+    team: str
+    kind: str  # threat, promise or concession
+    move: str
+    text: str
+    turn: int
+    targets: list[str] = field(factory=list)
+
+
+@frozen
+class CommitmentResolved:
+    commitment: str
+    status: str
+    turn: int
+    note: str = ""
+
+
+@frozen
+class ConditionChanged:
+    """An objective met or no longer met, a red line crossed, an end state reached."""
+
+    kind: str  # objective, red_line or end_state
+    item: str
+    holds: bool
+    turn: int
+    team: str = ""
+
+
+@frozen
+class NoteAdded:
+    """A note in the log, or a hotwash item (strength, improvement, plan)."""
+
+    author: str
+    text: str
+    turn: int
+    category: str = "log"
+    team: str = ""
+    owner: str = ""
+    due: str = ""
+
+
+@frozen
+class GameEnded:
+    reason: str
+    end_state: str = ""
+
+
+Event = (
+    TurnStarted | InjectQueued | InjectDelivered | InjectSkipped | PhaseChanged | MoveSubmitted
+    | MoveRevised | MoveWithdrawn | ReadyChanged | MovesRevealed | Ruled | ProposalTabled
+    | ProposalAnswered | ProposalSettled | CommitmentOpened | CommitmentResolved
+    | ConditionChanged | NoteAdded | GameEnded
+)
+
+EVENT_TYPES: dict[str, type] = {cls.__name__: cls for cls in Event.__args__}
+
+
+def event_type(event: Event) -> str:
+    """The name an event is journaled under."""
+    return type(event).__name__

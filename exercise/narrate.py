@@ -1,0 +1,73 @@
+"""One human line per event, for the command line, the consoles' logs and the report."""
+
+from __future__ import annotations
+
+from . import events as ev
+from .model import ALL_TEAMS, Effects, Scenario
+
+
+def effects_text(effects: Effects) -> str:
+    """``escalation +1, ceasefire = true`` or ``no effect``."""
+    parts = [f"{name} {delta:+d}" for name, delta in effects.tracks.items()]
+    parts += [f"{name} = {str(value).lower()}" for name, value in effects.flags.items()]
+    return ", ".join(parts) or "no effect"
+
+
+def _to(recipients: list[str]) -> str:
+    return "everyone" if ALL_TEAMS in recipients else ", ".join(recipients)
+
+
+def describe(event: ev.Event, scenario: Scenario) -> str:
+    """What happened, in one line."""
+    match event:
+        case ev.TurnStarted(turn=turn):
+            return f"turn {turn} of {scenario.info.turns} begins"
+        case ev.InjectQueued(entry=entry, inject=inject, reason=reason):
+            return f"queued {entry}: {scenario.injects[inject].title} ({reason})"
+        case ev.InjectDelivered(delivery=d, inject=inject, recipients=to):
+            return f"delivered {d}: {inject.title} (from {inject.sender} to {_to(to)})"
+        case ev.InjectSkipped(entry=entry, reason=reason):
+            return f"skipped {entry}: {reason}"
+        case ev.PhaseChanged(phase=phase, reason=reason):
+            text = {ev.Phase.MOVES: "moves are open", ev.Phase.ADJUDICATION: "moves are closed and revealed",
+                    ev.Phase.HOTWASH: "hotwash"}.get(phase, phase.value)
+            return f"{text}{': ' + reason if reason else ''}"
+        case ev.MoveSubmitted(move=m, team=team, kind=kind, headline=headline):
+            return f"{m} submitted by {team} [{kind}]: {headline}"
+        case ev.MoveRevised(move=m, headline=headline):
+            return f"{m} revised: {headline}"
+        case ev.MoveWithdrawn(move=m):
+            return f"{m} withdrawn"
+        case ev.ReadyChanged(team=team, ready=ready):
+            return f"{team} is {'ready' if ready else 'not ready'}"
+        case ev.MovesRevealed(moves=moves, turn=turn):
+            return f"turn {turn} moves revealed: {', '.join(moves) or 'none'}"
+        case ev.Ruled(move=m, outcome=outcome, method=method, rolls=rolls, modifier=mod, probability=p, effects=effects):
+            dice = ""
+            if method == "matrix":
+                dice = f" (2d6 {rolls[0]}+{rolls[1]}{mod:+d} = {sum(rolls) + mod}, needs 7)"
+            elif method == "estimative":
+                dice = f" (d100 {rolls[0]} against {p}%)"
+            return f"{m} ruled {outcome.value}{dice}: {effects_text(effects)}"
+        case ev.ProposalTabled(proposal=p, by=by, title=title, parties=parties):
+            return f"{p} tabled by {by}: {title} (parties: {', '.join(parties)})"
+        case ev.ProposalAnswered(proposal=p, team=team, answer=answer):
+            return f"{team} answers {p}: {answer.value}"
+        case ev.ProposalSettled(proposal=p, outcome=outcome, by=by, effects=effects):
+            tail = f": {effects_text(effects)}" if outcome == "deal" else (f" by {by}" if by else "")
+            return f"{p} {'is a deal' if outcome == 'deal' else outcome}{tail}"
+        case ev.CommitmentOpened(commitment=c, team=team, kind=kind, text=text):
+            return f"{c} opened: {team} {kind}: {text}"
+        case ev.CommitmentResolved(commitment=c, status=status):
+            return f"{c} {status.replace('_', ' ')}"
+        case ev.ConditionChanged(kind=kind, team=team, item=item, holds=holds):
+            what = {"objective": ("objective met", "objective no longer met"),
+                    "red_line": ("red line crossed", "red line no longer crossed"),
+                    "end_state": ("end state reached", "end state no longer holds")}[kind]
+            return f"{what[0] if holds else what[1]}: {team + ' ' if team else ''}{item}"
+        case ev.NoteAdded(author=author, text=text, category=category):
+            return f"{category} note by {author}: {text}"
+        case ev.GameEnded(reason=reason, end_state=end):
+            label = scenario.end_states[end].label if end else "no end state reached"
+            return f"game ended ({reason}): {label}"
+    return type(event).__name__

@@ -1,0 +1,301 @@
+"""The one door for every shell: create or open a session, act in it, view it as a role.
+
+A session is a journal (``exercise.store``) plus the scenario stored inside it; its state is
+the journal folded by ``exercise.state``. Commands are decided inside the journal's write
+transaction, on the latest state, so several processes can act on one session at once.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from . import bundled, engine, serial
+from . import commands as cmd
+from . import events as ev
+from .conditions import compile_condition
+from .engine import Refused
+from .loading import LoadError, load_library, load_scenario
+from .model import ALL_TEAMS, Inject, Scenario
+from .state import GameState
+from .store import Journal, JournalError, Record
+
+__all__ = ["Session", "SessionError", "Refused", "FACILITATOR", "create_from"]
+
+FACILITATOR = cmd.FACILITATOR
+
+
+class SessionError(Exception):
+    """A session that cannot be created or opened; the message is for the user."""
+
+
+def _all_conditions(scenario: Scenario) -> list[str]:
+    texts = [e.when for e in scenario.end_states.values()] + [e.when for e in scenario.msel if e.when]
+    for team in scenario.teams.values():
+        texts += [o.when for o in team.position.objectives if o.when]
+        texts += [r.when for r in team.position.red_lines if r.when]
+    return texts
+
+
+def make_rules(scenario: Scenario, seed: int) -> engine.Rules:
+    """The engine's rules for a scenario: its conditions compiled once."""
+    tracks = {t.id: t.start for t in scenario.tracks.values()}
+    flags = {f.id: f.start for f in scenario.flags.values()}
+    compiled = {text: compile_condition(text, tracks, flags) for text in set(_all_conditions(scenario))}
+    return engine.Rules(scenario, compiled, seed)
+
+
+class Session:
+    """An open session file."""
+
+    def __init__(self, journal: Journal, path: Path):
+        self.path = path
+        self.journal = journal
+        meta = journal.meta
+        try:
+            self.scenario = serial.scenario_from(json.loads(meta["scenario"]))
+            self.seed = int(meta["seed"])
+        except (KeyError, ValueError, TypeError) as exc:
+            raise SessionError(f"{path}: the session's scenario cannot be read ({exc})") from None
+        self.rules = make_rules(self.scenario, self.seed)
+        self.state = GameState.initial(self.scenario)
+        self.applied = 0
+        self.refresh()
+
+    # -- opening --------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path | str, scenario: Scenario, seed: int | None = None, begin: bool = True) -> Session:
+        """Start a new session file for ``scenario`` (refuses to overwrite a file).
+
+        With ``begin`` turn 1 starts at once; without, the journal is left empty (for an import).
+        """
+        path = Path(path)
+        seed = scenario.info.seed if seed is None else seed
+        meta = {
+            "scenario": serial.canonical_json(serial.scenario_data(scenario)),
+            "scenario_hash": serial.scenario_hash(scenario),
+            "scenario_id": scenario.info.id,
+            "seed": str(seed),
+        }
+        try:
+            journal = Journal.create(path, meta)
+        except JournalError as exc:
+            raise SessionError(str(exc)) from None
+        session = cls(journal, path)
+        if begin:
+            session._transact(lambda state: engine.begin(session.rules, state))
+        return session
+
+    @classmethod
+    def open(cls, path: Path | str) -> Session:
+        """Open an existing session file; SessionError says what is wrong with a bad one."""
+        path = Path(path)
+        try:
+            journal = Journal.open(path)
+        except JournalError as exc:
+            raise SessionError(str(exc)) from None
+        return cls(journal, path)
+
+    def close(self) -> None:
+        self.journal.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- acting ---------------------------------------------------------------------------
+
+    def _fold(self, records: list[Record]) -> None:
+        for record in records:
+            if record.seq > self.applied:
+                self.state.apply(serial.event_from(record.type, record.data))
+                self.applied = record.seq
+
+    def refresh(self) -> bool:
+        """Fold what others have committed since; True if anything was new."""
+        records = self.journal.read(self.applied)
+        self._fold(records)
+        return bool(records)
+
+    def _transact(self, decide, command_id: str | None = None) -> list[ev.Event]:
+        def on_latest(new_records: list[Record]) -> list[tuple[str, dict]]:
+            self._fold(new_records)
+            return [serial.event_data(e) for e in decide(self.state)]
+
+        records = self.journal.transact(on_latest, command_id or uuid.uuid4().hex)
+        self._fold(records)
+        return [serial.event_from(r.type, r.data) for r in records]
+
+    def act(self, command: cmd.Command, actor: str = FACILITATOR, command_id: str | None = None) -> list[ev.Event]:
+        """Carry out ``command`` for ``actor``; returns its events, or raises Refused.
+
+        A repeated ``command_id`` (a retry) returns what the first attempt wrote.
+        """
+        return self._transact(lambda state: engine.decide(self.rules, state, command, actor), command_id)
+
+    def append_events(self, events: list[ev.Event]) -> None:
+        """Write ``events`` as they are, in one transaction (an import replays an archive so)."""
+        self._transact(lambda state: events)
+
+    def changed(self) -> bool:
+        """True when another connection has committed since the last look (cheap to poll)."""
+        version = self.journal.data_version()
+        seen, self._data_version = getattr(self, "_data_version", None), version
+        return seen is not None and seen != version
+
+    def events(self) -> list[ev.Event]:
+        """Every event of the session, in order."""
+        return [serial.event_from(r.type, r.data) for r in self.journal.read(0)]
+
+    def find_inject(self, inject_id: str) -> Inject:
+        """An inject by id: one of the scenario's, else one from the bundled library."""
+        if inject_id in self.scenario.injects:
+            return self.scenario.injects[inject_id]
+        library, _ = load_library()
+        if inject_id in library.injects:
+            return library.injects[inject_id]
+        known = sorted(set(self.scenario.injects) | set(library.injects))
+        raise Refused(f"no inject '{inject_id}' in the scenario or the library (known: {', '.join(known)})")
+
+    # -- views ----------------------------------------------------------------------------
+
+    def check_role(self, role: str) -> None:
+        if role != FACILITATOR and role not in self.scenario.teams:
+            raise Refused(f"unknown role '{role}' (facilitator, or a team: {', '.join(self.scenario.teams)})")
+
+    def view(self, role: str = FACILITATOR) -> dict[str, Any]:
+        """What ``role`` may see, as plain data: the facilitator everything, a team its share."""
+        self.check_role(role)
+        return build_view(self.scenario, self.state, role)
+
+
+def create_from(scenario_name: str, path: Path | str, seed: int | None = None) -> Session:
+    """A new session from a scenario path or bundled id; SessionError if it does not load."""
+    scenario_path = bundled.find_scenario(scenario_name)
+    if scenario_path is None:
+        known = ", ".join(p.stem for p in bundled.bundled_scenarios())
+        raise SessionError(f"no scenario '{scenario_name}' (a .toml path, or one of: {known})")
+    try:
+        scenario = load_scenario(scenario_path)
+    except LoadError as exc:
+        raise SessionError(str(exc)) from None
+    return Session.create(path, scenario, seed)
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+def _ruling(ruling: ev.Ruled | None) -> dict | None:
+    if ruling is None:
+        return None
+    data = serial.event_data(ruling)[1]
+    data.pop("move")
+    return data
+
+
+def build_view(scenario: Scenario, state: GameState, role: str) -> dict[str, Any]:
+    """The state as ``role`` sees it."""
+    facilitator = role == FACILITATOR
+
+    def sees_move(move) -> bool:
+        return facilitator or move.revealed or move.team == role
+
+    def sees_ruling(move) -> bool:
+        return facilitator or move.team == role or (move.ruling is not None and move.ruling.public)
+
+    moves = [
+        {
+            "id": m.id, "team": m.team, "kind": m.kind, "headline": m.headline, "turn": m.turn,
+            "targets": m.targets, "detail": m.detail, "answers": m.answers, "arguments": m.arguments,
+            "terms": m.terms, "status": m.status, "ruling": _ruling(m.ruling) if sees_ruling(m) else None,
+        }
+        for m in state.moves.values() if sees_move(m)
+    ]
+    deliveries = [
+        {
+            "id": d.id, "turn": d.turn, "entry": d.entry, "inject": d.inject.id, "title": d.inject.title,
+            "kind": d.inject.kind.value, "from": d.inject.sender, "channel": d.inject.channel,
+            "body": d.inject.body, "source": d.inject.source, "quote": d.inject.quote,
+            "recipients": d.recipients, "questions": d.inject.questions,
+            "response_options": d.inject.response_options,
+            **({"expected_actions": d.inject.expected_actions} if facilitator else {}),
+        }
+        for d in state.deliveries.values() if facilitator or d.reaches(role)
+    ]
+    visible_deliveries = {d["id"] for d in deliveries}
+    visible_moves = {m["id"] for m in moves}
+    proposals = [
+        {
+            "id": p.id, "by": p.by, "origin": p.origin, "title": p.title, "terms": p.terms,
+            "parties": p.parties, "turn": p.turn, "lapses_turn": p.lapses_turn, "status": p.status,
+            "answers": {t: a.value for t, a in p.answers.items()}, "counter_of": p.counter_of,
+            "violated_by": p.violated_by,
+        }
+        for p in state.proposals.values()
+        if facilitator or role in p.parties or p.origin in visible_deliveries or p.origin in visible_moves
+    ]
+    teams = {
+        t.id: {
+            "name": t.name,
+            "moves_this_turn": len(state.turn_moves(team=t.id)),
+            "ready": t.id in state.ready,
+        }
+        for t in scenario.teams.values()
+    }
+    view: dict[str, Any] = {
+        "role": role,
+        "scenario": {
+            "id": scenario.info.id, "title": scenario.info.title, "turns": scenario.info.turns,
+            "turn_duration": scenario.info.turn_duration, "adjudication": scenario.info.adjudication.value,
+            "moves_per_turn": scenario.info.moves_per_turn,
+        },
+        "turn": state.turn,
+        "phase": state.phase.value,
+        "tracks": {
+            name: {"label": scenario.tracks[name].label, "value": value, "min": scenario.tracks[name].min,
+                   "max": scenario.tracks[name].max}
+            for name, value in state.tracks.items()
+        },
+        "flags": {name: {"label": scenario.flags[name].label, "value": value} for name, value in state.flags.items()},
+        "teams": teams,
+        "moves": moves,
+        "injects": deliveries,
+        "proposals": proposals,
+        "commitments": [
+            {"id": c.id, "team": c.team, "kind": c.kind, "move": c.move, "text": c.text, "turn": c.turn,
+             "targets": c.targets, "status": c.status, "note": c.note}
+            for c in state.commitments.values()
+        ],
+        "conditions": [
+            {"kind": e.kind, "team": e.team, "item": e.item, "holds": e.holds, "turn": e.turn}
+            for e in state.condition_log if facilitator or e.team == role
+        ],
+        "notes": [
+            {"author": n.author, "text": n.text, "turn": n.turn, "category": n.category, "team": n.team,
+             "owner": n.owner, "due": n.due}
+            for n in state.notes if facilitator or n.author == role
+        ],
+        "end_state": state.end_state,
+        "ended_reason": state.ended_reason,
+    }
+    if facilitator:
+        notes = {e.id: e.notes for e in scenario.msel}
+        view["queue"] = [
+            {"entry": q.entry, "inject": q.inject, "title": scenario.injects[q.inject].title, "reason": q.reason,
+             "recipients": q.recipients, "notes": notes.get(q.entry, "")}
+            for q in state.queue.values()
+        ]
+        view["skipped"] = [{"entry": s.entry, "reason": s.reason, "turn": s.turn} for s in state.skipped]
+    else:
+        view["teams"] = {tid: {k: v for k, v in info.items() if k != "moves_this_turn" or tid == role}
+                         for tid, info in teams.items()}
+    return view
+
+
+def recipients_label(recipients: list[str]) -> str:
+    return "everyone" if ALL_TEAMS in recipients else ", ".join(recipients)
