@@ -1,0 +1,305 @@
+"""The session journal: an append-only log of events in one SQLite file.
+
+Storage only: an event is an opaque ``(type, data)`` pair, ``data`` a JSON object. The file
+is in WAL mode with ``synchronous=FULL`` and every write runs under ``BEGIN IMMEDIATE``, so
+writers in several processes take turns and an acknowledged write survives a crash.
+
+``Journal.transact`` is the only way to write. It locks the file, hands the caller the
+records it has not seen yet, and appends what the caller decides on that up-to-date view,
+all in one transaction: no decision is made on a stale state, and a command id makes a
+retried command take effect exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import secrets
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+
+SCHEMA_VERSION = 1
+APPLICATION = "exercise-session"
+BUSY_TIMEOUT = 30.0  # seconds a writer waits for another to finish
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, data TEXT NOT NULL, created TEXT);
+CREATE TABLE commands (command_id TEXT PRIMARY KEY, first_seq INTEGER, last_seq INTEGER);
+"""
+_SELECT = "SELECT seq, type, data FROM events WHERE seq > ? ORDER BY seq"
+_SELECT_RANGE = "SELECT seq, type, data FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq"
+_INSERT = "INSERT INTO events (seq, type, data, created) VALUES (?, ?, ?, ?)"
+_FIND_COMMAND = "SELECT first_seq, last_seq FROM commands WHERE command_id = ?"
+_RECORD_COMMAND = "INSERT INTO commands (command_id, first_seq, last_seq) VALUES (?, ?, ?)"
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+_decode = json.loads
+
+
+class JournalError(Exception):
+    """A session file cannot be created, opened, read or written; the message names the file."""
+
+
+@attrs.frozen
+class Record:
+    """One event as stored: its position in the journal, its type and its data."""
+
+    seq: int
+    type: str
+    data: dict
+
+
+Decide = Callable[[list[Record]], list[tuple[str, dict]]]
+
+
+class Journal:
+    """An open session file. Not shared between threads; open one per process or thread."""
+
+    def __init__(self, path: Path, con: sqlite3.Connection, meta: dict[str, str]):
+        self.path = path
+        self._con = con
+        self._meta = meta
+        self._last_seq = 0
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path | str, meta: dict[str, str]) -> Journal:
+        """Create a new session file holding ``meta``; refuse if the file exists.
+
+        The file is built beside its destination and linked into place whole, so no one
+        ever sees a half-made session and two creators cannot both succeed.
+        """
+        path = Path(path)
+        reserved = {"schema_version", "application"} & meta.keys()
+        if reserved:
+            raise ValueError(f"meta keys {sorted(reserved)} are set by the journal")
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in meta.items()):
+            raise TypeError("meta keys and values must be strings")
+        if path.exists():
+            raise JournalError(f"{path}: already exists; not overwriting it")
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        rows = {"schema_version": str(SCHEMA_VERSION), "application": APPLICATION, **meta}
+        try:
+            con = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+                con.execute("PRAGMA synchronous=FULL")
+                con.execute("BEGIN IMMEDIATE")
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    con.execute(statement)
+                con.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", rows.items())
+                con.execute("COMMIT")
+            finally:
+                con.close()  # checkpoints the WAL into the file and removes it
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise JournalError(f"{path}: already exists; not overwriting it") from None
+            except OSError:  # a file system without hard links: near enough
+                if path.exists():
+                    raise JournalError(f"{path}: already exists; not overwriting it") from None
+                os.replace(tmp, path)
+            _fsync_dir(path.parent)
+        except (OSError, sqlite3.Error) as e:
+            raise JournalError(f"{path}: cannot create the session file ({_reason(e)})") from None
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                leftover.unlink(missing_ok=True)
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: Path | str) -> Journal:
+        """Open an existing session file, checking that it is one this version can read."""
+        path = Path(path)
+        try:
+            with path.open("rb") as f:
+                header = f.read(16)
+        except FileNotFoundError:
+            raise JournalError(f"{path}: no such session file") from None
+        except OSError as e:
+            raise JournalError(f"{path}: cannot read the file ({_reason(e)})") from None
+        if not header:
+            raise JournalError(f"{path}: not an exercise session (the file is empty)")
+        if header != b"SQLite format 3\x00":
+            raise JournalError(f"{path}: not an exercise session (not an SQLite file)")
+        con = None
+        try:
+            uri = path.resolve().as_uri() + "?mode=rw"
+            con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
+            meta = cls._check(path, con)
+            con.execute("PRAGMA synchronous=FULL")
+            if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                con.execute("PRAGMA journal_mode=WAL")
+        except (sqlite3.Error, OSError) as e:
+            if con is not None:
+                con.close()
+            raise _error(path, e) from None
+        except JournalError:
+            con.close()
+            raise
+        return cls(path, con, meta)
+
+    @staticmethod
+    def _check(path: Path, con: sqlite3.Connection) -> dict[str, str]:
+        tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "meta" not in tables:
+            raise JournalError(f"{path}: not an exercise session (an SQLite file of another kind)")
+        meta = dict(con.execute("SELECT key, value FROM meta"))
+        if meta.get("application") != APPLICATION:
+            raise JournalError(f"{path}: not an exercise session (an SQLite file of another kind)")
+        try:
+            version = int(meta["schema_version"])
+        except (KeyError, ValueError):
+            raise JournalError(f"{path}: the session file is damaged (no valid schema_version)") from None
+        if version > SCHEMA_VERSION:
+            raise JournalError(
+                f"{path}: made by a newer version of exercise (schema {version}, this one reads "
+                f"up to {SCHEMA_VERSION}); upgrade exercise"
+            )
+        if not {"events", "commands"} <= tables:
+            raise JournalError(f"{path}: the session file is damaged (tables missing)")
+        problems = [row[0] for row in con.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise JournalError(f"{path}: the session file is damaged ({problems[0]})")
+        return meta
+
+    # -- reading and writing -----------------------------------------------------------
+
+    @property
+    def meta(self) -> dict[str, str]:
+        """What the file was created with, plus ``schema_version`` and ``application``."""
+        return dict(self._meta)
+
+    @property
+    def last_seq(self) -> int:
+        """The highest seq this object has handed out (from read, transact or to decide)."""
+        return self._last_seq
+
+    def read(self, since: int = 0) -> list[Record]:
+        """The records with ``seq > since``, in order."""
+        records = self._fetch(_SELECT, (since,))
+        if records and records[-1].seq > self._last_seq:
+            self._last_seq = records[-1].seq
+        return records
+
+    def transact(self, decide: Decide, command_id: str | None = None) -> list[Record]:
+        """Append the events ``decide`` returns, in one transaction, and return them as Records.
+
+        Under the write lock, ``decide`` gets the records this object has not seen yet
+        (``seq > last_seq``; they count as seen from then on, even if ``decide`` raises) and
+        returns a list of ``(type, data)``. If ``decide`` raises, nothing is written and the
+        exception propagates.
+
+        If ``command_id`` was already acknowledged, ``decide`` is not called and the records
+        that command wrote are returned as they were; ``last_seq`` does not move, so those
+        records may be ones already seen, or ones ``read`` will deliver later in order.
+        """
+        con = self._con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise _error(self.path, e) from None
+        try:
+            if command_id is not None:
+                done = con.execute(_FIND_COMMAND, (command_id,)).fetchone()
+                if done is not None:
+                    con.execute("ROLLBACK")
+                    return self._fetch(_SELECT_RANGE, done)
+            new = self._fetch(_SELECT, (self._last_seq,))
+            if new:
+                self._last_seq = new[-1].seq
+            events = decide(new)
+            first = self._last_seq + 1
+            now = datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
+            rows = [(seq, _type(t), _encode(_data(d)), now) for seq, (t, d) in enumerate(events, first)]
+            if rows:
+                con.executemany(_INSERT, rows)
+            if command_id is not None:
+                con.execute(_RECORD_COMMAND, (command_id, first, first + len(rows) - 1))
+            con.execute("COMMIT")
+        except BaseException as e:
+            if con.in_transaction:
+                try:
+                    con.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            if isinstance(e, sqlite3.Error):
+                raise _error(self.path, e) from None
+            raise
+        self._last_seq += len(rows)
+        return [Record(seq, t, _decode(d)) for seq, t, d, _ in rows]
+
+    def data_version(self) -> int:
+        """A number that changes when another connection commits (``PRAGMA data_version``)."""
+        try:
+            return self._con.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error as e:
+            raise _error(self.path, e) from None
+
+    def close(self) -> None:
+        """Close the file; the journal cannot be used afterwards."""
+        self._con.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _fetch(self, sql: str, params: tuple) -> list[Record]:
+        try:
+            return [Record(seq, t, _decode(d)) for seq, t, d in self._con.execute(sql, params)]
+        except (sqlite3.Error, ValueError) as e:  # ValueError: data that is not JSON
+            raise _error(self.path, e) from None
+
+
+def _type(t: object) -> str:
+    if not isinstance(t, str):
+        raise TypeError(f"an event type must be a string, not {t!r}")
+    return t
+
+
+def _data(d: object) -> dict:
+    if not isinstance(d, dict):
+        raise TypeError(f"event data must be a dict, not {type(d).__name__}")
+    return d
+
+
+def _reason(e: BaseException) -> str:
+    text = getattr(e, "strerror", None) or str(e) or type(e).__name__
+    return " ".join(text.split())  # one line
+
+
+def _error(path: Path, e: BaseException) -> JournalError:
+    """One line for the user about an SQLite or OS error on ``path``."""
+    name = getattr(e, "sqlite_errorname", "")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return JournalError(f"{path}: locked by another program (waited {BUSY_TIMEOUT:g} s)")
+    if str(e).startswith("Could not decode"):  # sqlite3's message for text that is not UTF-8
+        return JournalError(f"{path}: the session file is damaged (text that is not UTF-8)")
+    if isinstance(e, ValueError):  # from json.loads
+        return JournalError(f"{path}: the session file is damaged (event data that is not JSON)")
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return JournalError(f"{path}: the session file is damaged ({_reason(e)})")
+    if name.startswith("SQLITE_READONLY") or isinstance(e, PermissionError):
+        return JournalError(f"{path}: cannot write the session file ({_reason(e)})")
+    return JournalError(f"{path}: cannot use the session file ({_reason(e)})")
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a new directory entry durable (POSIX; a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
