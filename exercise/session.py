@@ -62,6 +62,7 @@ class Session:
         self.rules = make_rules(self.scenario, self.seed)
         self.state = GameState.initial(self.scenario)
         self.applied = 0
+        self._data_version = journal.data_version()
         self.refresh()
 
     # -- opening --------------------------------------------------------------------------
@@ -145,8 +146,8 @@ class Session:
     def changed(self) -> bool:
         """True when another connection has committed since the last look (cheap to poll)."""
         version = self.journal.data_version()
-        seen, self._data_version = getattr(self, "_data_version", None), version
-        return seen is not None and seen != version
+        seen, self._data_version = self._data_version, version
+        return seen != version
 
     def events(self) -> list[ev.Event]:
         """Every event of the session, in order."""

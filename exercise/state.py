@@ -108,6 +108,7 @@ class GameState:
     history: list[tuple[int, str, int]] = field(factory=list)  # (turn, track, value) after each change
     end_state: str = ""
     ended_reason: str = ""
+    _bounds: dict[str, tuple[int, int]] = field(factory=dict, repr=False, eq=False)  # track -> (min, max)
 
     @classmethod
     def initial(cls, scenario: Scenario) -> GameState:
@@ -119,8 +120,6 @@ class GameState:
         state.history = [(0, name, value) for name, value in state.tracks.items()]
         state._bounds = {t.id: (t.min, t.max) for t in scenario.tracks.values()}
         return state
-
-    _bounds: dict[str, tuple[int, int]] = field(factory=dict, repr=False, eq=False)
 
     # -- queries --------------------------------------------------------------------------
 

@@ -283,3 +283,12 @@ def test_ending_early_goes_to_the_hotwash_with_the_end_state(session):
 
 def test_unknown_role_is_refused(session):
     refused(session, cmd.Note("spy", "hello"), "spy", "unknown role 'spy'")
+
+
+def test_a_second_session_notices_and_folds_anothers_commit(session):
+    with Session.open(session.path) as other:
+        assert not other.changed()
+        session.act(cmd.Advance())
+        assert other.changed()
+        assert other.refresh() and other.state.phase is ev.Phase.MOVES
+        assert not other.changed()
