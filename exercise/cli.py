@@ -151,7 +151,15 @@ def _add_play_commands(commands) -> None:
     p.add_argument("scenario", metavar="SCENARIO")
     p.add_argument("--session", metavar="FILE", help="the session file to create (default: SCENARIO-ID.session here)")
     p.add_argument("--seed", type=int, help="the dice seed (default: the scenario's)")
-    p.add_argument("--no-tui", action="store_true", help="do not open the facilitator console (the console is not built yet, so this is the default)")
+    p.add_argument("--no-tui", action="store_true", help="create the session and print how to join, without opening the console")
+
+    p = add("facilitate", "facilitate", "the facilitator console on a session (resumes)", [],
+            "Open the facilitator console: run the turn, deliver injects, adjudicate, keep the ledger.")
+    p.add_argument("session", metavar="SESSION")
+    p = add("join", "join", "a team's console on a session", [],
+            "Open a team's console: its brief, inbox, move composer and the public record.")
+    p.add_argument("session", metavar="SESSION")
+    p.add_argument("--team", required=True, help="the team id (see 'exercise status SESSION')")
 
     p = add("status", "status", "the session as a role sees it", [session])
     p.add_argument("--as", dest="as_role", default="facilitator", metavar="ROLE", help="facilitator (default) or a team id")

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import commands as cmd
 from . import events as ev
 from .model import Effects
-from .narrate import describe
+from .narrate import describe, parse_effects
 from .session import FACILITATOR, Refused, Session, SessionError, create_from
 
 EXIT_OK, EXIT_INVALID, EXIT_REFUSED = 0, 1, 3
@@ -96,14 +96,31 @@ def start(args: argparse.Namespace) -> int:
         print(f"started {path}: {scenario.info.title} ({len(scenario.teams)} teams, {scenario.info.turns} turns)")
         for event in session.events():
             print(describe(event, scenario))
-        print("\nEach team acts with, for example:")
-        for team in scenario.teams:
-            print(f"  exercise status {path} --as {team}")
-        first = next(iter(scenario.teams))
-        kind = scenario.team_kinds(first)[0]
-        print(f"  exercise submit {path} --team {first} --kind {kind} --headline \"...\"")
-        print(f"The facilitator runs the turn with: exercise advance {path}  (see 'exercise --help')")
-    return EXIT_OK
+        print("\nEach team joins from its own terminal with:")
+        for team, info in scenario.teams.items():
+            print(f"  exercise join {path} --team {team}    ({info.name})")
+        print(f"The facilitator console: exercise facilitate {path}")
+        print(f"Or play from the command line: exercise status {path}, exercise advance {path}, ... (see 'exercise --help')")
+    if args.no_tui or not sys.stdin.isatty():
+        return EXIT_OK
+    return _console(path, FACILITATOR)
+
+
+def _console(path: Path, role: str) -> int:
+    """Run a console until its user quits; errors with the file or role are one line."""
+    from .tui.app import make_app
+
+    app = make_app(path, role)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def facilitate(args: argparse.Namespace) -> int:
+    return _console(Path(args.session), FACILITATOR)
+
+
+def join(args: argparse.Namespace) -> int:
+    return _console(Path(args.session), args.team)
 
 
 def status(args: argparse.Namespace) -> int:
@@ -197,19 +214,13 @@ def _parse_effects(args: argparse.Namespace) -> Effects | None:
         return Effects()
     if not args.effect and not args.flag:
         return None
-    tracks, flags = {}, {}
-    for item in args.effect or []:
-        name, _, delta = item.partition("=")
-        try:
-            tracks[name.strip()] = int(delta)
-        except ValueError:
-            raise Refused(f"--effect '{item}': write TRACK=+N or TRACK=-N, e.g. escalation=+1") from None
     for item in args.flag or []:
-        name, _, value = item.partition("=")
-        if value.strip().lower() not in ("true", "false"):
+        if item.partition("=")[2].strip().lower() not in ("true", "false"):
             raise Refused(f"--flag '{item}': write FLAG=true or FLAG=false")
-        flags[name.strip()] = value.strip().lower() == "true"
-    return Effects(tracks, flags)
+    try:
+        return parse_effects(", ".join([*(args.effect or []), *(args.flag or [])]))
+    except ValueError as exc:
+        raise Refused(f"--effect {exc}") from None
 
 
 def adjudicate(args: argparse.Namespace) -> int:

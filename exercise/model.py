@@ -230,6 +230,23 @@ class EndState:
     quote: str = ""
 
 
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}
+
+
+def duration_days(text: str) -> int | None:
+    """Days in a turn duration such as "two weeks", "1 month" or "10 days"; None if unclear."""
+    words = text.lower().replace("-", " ").split()
+    if len(words) == 1:
+        words = ["one", *words]
+    if len(words) != 2:
+        return None
+    count = int(words[0]) if words[0].isdigit() else _NUMBERS.get(words[0])
+    unit = _DAYS.get(words[1].removesuffix("s"))
+    return count * unit if count and unit else None
+
+
 @frozen
 class ScenarioInfo:
     """The ``[scenario]`` table."""
@@ -244,6 +261,13 @@ class ScenarioInfo:
     seed: int
     background: str
     summary: str = ""
+
+    def game_date(self, turn: int) -> datetime.date | None:
+        """The date in the game at the start of ``turn`` (turn 1 is the setting date)."""
+        days = duration_days(self.turn_duration)
+        if days is None:
+            return None
+        return self.setting_date + datetime.timedelta(days=days * max(turn - 1, 0))
 
 
 @frozen

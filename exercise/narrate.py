@@ -13,6 +13,28 @@ def effects_text(effects: Effects) -> str:
     return ", ".join(parts) or "no effect"
 
 
+def parse_effects(text: str) -> Effects:
+    """The inverse of ``effects_text``: ``escalation +1, talks=-2, ceasefire = true``.
+
+    Raises ValueError saying how to write the part it cannot read.
+    """
+    tracks: dict[str, int] = {}
+    flags: dict[str, bool] = {}
+    for part in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
+        if part == "no effect":
+            continue
+        name, value = (part.split("=", 1) if "=" in part else part.rsplit(None, 1) if " " in part else (part, ""))
+        name, value = name.strip(), value.strip().lower()
+        if value in ("true", "false"):
+            flags[name] = value == "true"
+            continue
+        try:
+            tracks[name] = int(value)
+        except ValueError:
+            raise ValueError(f"'{part}': write TRACK +N, TRACK -N or FLAG = true/false, e.g. escalation +1") from None
+    return Effects(tracks, flags)
+
+
 def _to(recipients: list[str]) -> str:
     return "everyone" if ALL_TEAMS in recipients else ", ".join(recipients)
 

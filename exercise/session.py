@@ -61,6 +61,7 @@ class Session:
             raise SessionError(f"{path}: the session's scenario cannot be read ({exc})") from None
         self.rules = make_rules(self.scenario, self.seed)
         self.state = GameState.initial(self.scenario)
+        self.log: list[ev.Event] = []  # every event folded so far, in order
         self.applied = 0
         self._data_version = journal.data_version()
         self.refresh()
@@ -114,7 +115,9 @@ class Session:
     def _fold(self, records: list[Record]) -> None:
         for record in records:
             if record.seq > self.applied:
-                self.state.apply(serial.event_from(record.type, record.data))
+                event = serial.event_from(record.type, record.data)
+                self.state.apply(event)
+                self.log.append(event)
                 self.applied = record.seq
 
     def refresh(self) -> bool:
@@ -149,9 +152,28 @@ class Session:
         seen, self._data_version = self._data_version, version
         return seen != version
 
+    def touch(self, role: str, client: str) -> None:
+        """Note that a console for ``role`` is open at ``client`` (host, terminal, address)."""
+        self.journal.touch(role, client)
+
+    def presence(self) -> list[dict[str, str]]:
+        """The consoles seen on this session: role, client, since, last_seen (UTC)."""
+        return self.journal.presence()
+
     def events(self) -> list[ev.Event]:
         """Every event of the session, in order."""
         return [serial.event_from(r.type, r.data) for r in self.journal.read(0)]
+
+    def resolution_choices(self, item: str) -> list[str]:
+        """How a commitment (c1...) or a deal (p1...) may be resolved, for a console's picker."""
+        if item in self.state.commitments:
+            return list(engine.COMMITMENT_STATUSES[self.state.commitments[item].kind])
+        return ["violated"] if item in self.state.proposals else []
+
+    def library(self) -> dict[str, Inject]:
+        """Injects a facilitator may deliver by hand: the scenario's, then the bundled library's."""
+        library, _ = load_library()
+        return {**self.scenario.injects, **{k: v for k, v in library.injects.items() if k not in self.scenario.injects}}
 
     def find_inject(self, inject_id: str) -> Inject:
         """An inject by id: one of the scenario's, else one from the bundled library."""
@@ -281,6 +303,7 @@ def build_view(scenario: Scenario, state: GameState, role: str) -> dict[str, Any
              "owner": n.owner, "due": n.due}
             for n in state.notes if facilitator or n.author == role
         ],
+        "history": [list(entry) for entry in state.history],
         "end_state": state.end_state,
         "ended_reason": state.ended_reason,
     }

@@ -31,6 +31,14 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, data TEXT NOT NULL, created TEXT);
 CREATE TABLE commands (command_id TEXT PRIMARY KEY, first_seq INTEGER, last_seq INTEGER);
 """
+# Who has a console open: kept beside the journal, not in it (it is not part of the game).
+_PRESENCE_TABLE = """CREATE TABLE IF NOT EXISTS presence (
+    role TEXT NOT NULL, client TEXT NOT NULL, since TEXT NOT NULL, last_seen TEXT NOT NULL,
+    PRIMARY KEY (role, client))"""
+_TOUCH = (
+    "INSERT INTO presence (role, client, since, last_seen) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (role, client) DO UPDATE SET last_seen = excluded.last_seen"
+)
 _SELECT = "SELECT seq, type, data FROM events WHERE seq > ? ORDER BY seq"
 _SELECT_RANGE = "SELECT seq, type, data FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq"
 _INSERT = "INSERT INTO events (seq, type, data, created) VALUES (?, ?, ?, ?)"
@@ -233,6 +241,28 @@ class Journal:
             raise
         self._last_seq += len(rows)
         return [Record(seq, t, _decode(d)) for seq, t, d, _ in rows]
+
+    def touch(self, role: str, client: str) -> None:
+        """Record that ``client`` (where a console runs) has ``role`` open, as of now."""
+        now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        try:
+            with self._con:
+                self._con.execute("BEGIN IMMEDIATE")
+                self._con.execute(_PRESENCE_TABLE)
+                self._con.execute(_TOUCH, (role, client, now, now))
+        except sqlite3.Error as e:
+            raise _error(self.path, e) from None
+
+    def presence(self) -> list[dict[str, str]]:
+        """Every console seen: role, client, since and last_seen (UTC ISO times)."""
+        try:
+            rows = self._con.execute(
+                "SELECT role, client, since, last_seen FROM presence ORDER BY role, client").fetchall()
+        except sqlite3.OperationalError:
+            return []  # no console has touched this file yet
+        except sqlite3.Error as e:
+            raise _error(self.path, e) from None
+        return [dict(zip(("role", "client", "since", "last_seen"), row)) for row in rows]
 
     def data_version(self) -> int:
         """A number that changes when another connection commits (``PRAGMA data_version``)."""

@@ -386,3 +386,15 @@ def test_a_killed_writer_loses_nothing_acknowledged(path):
         assert proc.returncode == -signal.SIGKILL
         _check_journal(path, acknowledged)
     assert len(acknowledged) >= 200
+
+
+def test_presence_is_kept_beside_the_journal(tmp_path):
+    path = tmp_path / "p.session"
+    with Journal.create(path, {}) as journal:
+        assert journal.presence() == []
+        journal.touch("us", "host:tty1")
+        journal.touch("us", "host:tty1")
+        journal.touch("facilitator", "host:tty0")
+        seen = journal.presence()
+        assert [(p["role"], p["client"]) for p in seen] == [("facilitator", "host:tty0"), ("us", "host:tty1")]
+        assert journal.read(0) == [], "presence is not an event"

@@ -1,0 +1,115 @@
+"""The Textual app: one console per role on an open session, kept live by polling.
+
+Built through ``make_app`` so tests can make one on a temporary session. The app notices
+other consoles' commits through the session's ``PRAGMA data_version`` twice a second and
+refreshes its screen without touching what its user is typing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..session import FACILITATOR, Refused, Session, SessionError
+
+POLL_SECONDS = 0.5
+PRESENCE_SECONDS = 5.0
+
+
+def client_name() -> str:
+    """Where this console runs, for the facilitator's list of who is connected."""
+    where = os.environ.get("EXERCISE_CLIENT")  # the browser server sets the remote address
+    if where:
+        return where
+    try:
+        tty = os.ttyname(0).removeprefix("/dev/")
+    except OSError:
+        tty = f"pid {os.getpid()}"
+    return f"{socket.gethostname()}:{tty}"
+
+
+class ConsoleApp(App):
+    """A facilitator or team console on one session."""
+
+    CSS_PATH = "console.tcss"
+    TITLE = "exercise"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(self, session: Session, role: str, poll: bool = True):
+        super().__init__()
+        self.session = session
+        self.role = role
+        self.poll = poll
+        self.client = client_name()
+
+    def on_mount(self) -> None:
+        from .facilitator import FacilitatorScreen
+        from .team import TeamScreen
+
+        self.sub_title = self.session.scenario.info.title
+        self.push_screen(FacilitatorScreen() if self.role == FACILITATOR else TeamScreen(self.role))
+        self._touch()
+        if self.poll:
+            self.set_interval(POLL_SECONDS, self.check_for_changes)
+            self.set_interval(PRESENCE_SECONDS, self._touch)
+
+    def _touch(self) -> None:
+        try:
+            self.session.touch(self.role, self.client)
+        except SessionError:
+            pass  # presence is a courtesy; never stop a console over it
+
+    def check_for_changes(self) -> None:
+        """Fold what other consoles committed, and redraw if anything changed."""
+        if self.session.changed() and self.session.refresh():
+            self.refresh_console()
+
+    def refresh_console(self) -> None:
+        screen = self.screen
+        if hasattr(screen, "show_view"):
+            screen.show_view()
+        else:  # a dialog is open: refresh the console underneath it
+            for below in reversed(self.screen_stack):
+                if hasattr(below, "show_view"):
+                    below.show_view()
+                    break
+
+    def act(self, command, actor: str | None = None) -> list | None:
+        """Carry out a command; a refusal is shown, not raised. Returns the events or None."""
+        try:
+            events = self.session.act(command, actor or self.role)
+        except Refused as exc:
+            self.notify(str(exc), title="Refused", severity="error", timeout=8)
+            return None
+        self.refresh_console()
+        return events
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        console = next((s for s in reversed(self.screen_stack) if hasattr(s, "palette_commands")), None)
+        if console is not None:
+            for title, help_text, callback in console.palette_commands():
+                yield SystemCommand(title, help_text, callback)
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+
+def make_app(session_path: Path | str, role: str, poll: bool = True) -> ConsoleApp:
+    """A console app for ``role`` on the session at ``session_path``.
+
+    Raises SessionError for a missing, damaged or foreign file, Refused for an unknown role.
+    """
+    session = Session.open(session_path)
+    try:
+        session.check_role(role)
+    except Refused:
+        session.close()
+        raise
+    return ConsoleApp(session, role, poll)
