@@ -31,10 +31,19 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, data TEXT NOT NULL, created TEXT);
 CREATE TABLE commands (command_id TEXT PRIMARY KEY, first_seq INTEGER, last_seq INTEGER);
 """
-# Who has a console open: kept beside the journal, not in it (it is not part of the game).
-_PRESENCE_TABLE = """CREATE TABLE IF NOT EXISTS presence (
-    role TEXT NOT NULL, client TEXT NOT NULL, since TEXT NOT NULL, last_seen TEXT NOT NULL,
-    PRIMARY KEY (role, client))"""
+# Side tables: kept beside the journal, not in it (they are not part of the game). Each is
+# made on first use, so session files of any age have them.
+_SIDE_TABLES = {
+    # who has a console open, from where, since when
+    "presence": "role TEXT NOT NULL, client TEXT NOT NULL, since TEXT NOT NULL, last_seen TEXT NOT NULL, "
+                "PRIMARY KEY (role, client)",
+    # join codes for the browser, hashed
+    "access": "role TEXT PRIMARY KEY, salt TEXT NOT NULL, hash TEXT NOT NULL, issued TEXT NOT NULL",
+    # wrong join codes by client, for the growing delay
+    "failures": "client TEXT PRIMARY KEY, count INTEGER NOT NULL, last TEXT NOT NULL",
+    # a move being composed, so nothing typed is lost
+    "drafts": "role TEXT PRIMARY KEY, data TEXT NOT NULL, updated TEXT NOT NULL",
+}
 _TOUCH = (
     "INSERT INTO presence (role, client, since, last_seen) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (role, client) DO UPDATE SET last_seen = excluded.last_seen"
@@ -242,26 +251,35 @@ class Journal:
         self._last_seq += len(rows)
         return [Record(seq, t, _decode(d)) for seq, t, d, _ in rows]
 
-    def touch(self, role: str, client: str) -> None:
-        """Record that ``client`` (where a console runs) has ``role`` open, as of now."""
-        now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    def side_write(self, table: str, sql: str, params: tuple) -> None:
+        """Run one write on a side table (presence, access, failures, drafts) under the lock."""
         try:
             with self._con:
                 self._con.execute("BEGIN IMMEDIATE")
-                self._con.execute(_PRESENCE_TABLE)
-                self._con.execute(_TOUCH, (role, client, now, now))
+                self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_SIDE_TABLES[table]})")
+                self._con.execute(sql, params)
         except sqlite3.Error as e:
             raise _error(self.path, e) from None
 
-    def presence(self) -> list[dict[str, str]]:
-        """Every console seen: role, client, since and last_seen (UTC ISO times)."""
+    def side_read(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows of a query on a side table; none where the table was never made."""
         try:
-            rows = self._con.execute(
-                "SELECT role, client, since, last_seen FROM presence ORDER BY role, client").fetchall()
-        except sqlite3.OperationalError:
-            return []  # no console has touched this file yet
+            return self._con.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as e:
+            if "no such table" in str(e):
+                return []
+            raise _error(self.path, e) from None
         except sqlite3.Error as e:
             raise _error(self.path, e) from None
+
+    def touch(self, role: str, client: str) -> None:
+        """Record that ``client`` (where a console runs) has ``role`` open, as of now."""
+        now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        self.side_write("presence", _TOUCH, (role, client, now, now))
+
+    def presence(self) -> list[dict[str, str]]:
+        """Every console seen: role, client, since and last_seen (UTC ISO times)."""
+        rows = self.side_read("SELECT role, client, since, last_seen FROM presence ORDER BY role, client")
         return [dict(zip(("role", "client", "since", "last_seen"), row)) for row in rows]
 
     def data_version(self) -> int:
