@@ -173,9 +173,16 @@ def submit(args: argparse.Namespace) -> int:
 
 
 def revise(args: argparse.Namespace) -> int:
-    command = cmd.Revise(args.team, args.move, args.headline, args.to or [], args.detail, args.answers,
-                         args.argument or [], args.term or [])
-    return _act(args, command, _team_actor(args))
+    """Revise a move: what is not given again stays as it was."""
+    with _open(args) as session:
+        move = session.state.moves.get(args.move)
+        keep = (lambda given, old: given if given else old) if move else (lambda given, old: given)
+        command = cmd.Revise(
+            args.team, args.move, args.headline, keep(args.to, move and move.targets) or [],
+            keep(args.detail, move and move.detail) or "", keep(args.answers, move and move.answers) or "",
+            keep(args.argument, move and move.arguments) or [], keep(args.term, move and move.terms) or [],
+        )
+        return _report(args, session, session.act(command, _team_actor(args)))
 
 
 def withdraw(args: argparse.Namespace) -> int:

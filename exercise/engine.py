@@ -96,7 +96,7 @@ def _deliver(state: GameState, ids: _Ids, inject: Inject, recipients: list[str],
     out: list[ev.Event] = [ev.InjectDelivered(delivery, inject, recipients, state.turn, entry)]
     if inject.proposal is not None:
         p = inject.proposal
-        lapses = state.turn + p.lapses_after if p.lapses_after else 0
+        lapses = state.turn + p.lapses_after - 1 if p.lapses_after else 0  # open for lapses_after turns
         out.append(ev.ProposalTabled(ids("p"), inject.sender, delivery, inject.title, list(p.terms),
                                      list(p.parties), p.effects, state.turn, lapses))
     return out
@@ -247,6 +247,8 @@ def _deliver_entry(rules: Rules, state: GameState, c: cmd.Deliver, actor: str, i
 
 def _skip(rules: Rules, state: GameState, c: cmd.Skip, actor: str, ids: _Ids) -> list[ev.Event]:
     _require_facilitator(actor, "skip injects")
+    if state.phase is ev.Phase.ENDED:
+        raise Refused("the game has ended")
     if c.entry not in state.queue:
         raise Refused(f"'{c.entry}' is not in the inject queue (queued: {', '.join(state.queue) or 'none'})")
     if not c.reason.strip():

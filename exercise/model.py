@@ -181,7 +181,7 @@ class Proposal:
     terms: list[str]
     parties: list[str]
     effects: Effects = field(factory=Effects)
-    lapses_after: int = 0  # turns; 0 means it stays open until answered
+    lapses_after: int = 0  # turns it stays open, the turn it is tabled included; 0: until answered
 
 
 @frozen

@@ -12,6 +12,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from . import bundled, engine, serial
 from . import commands as cmd
 from . import events as ev
@@ -31,20 +33,22 @@ class SessionError(Exception):
     """A session that cannot be created or opened; the message is for the user."""
 
 
-def _all_conditions(scenario: Scenario) -> list[str]:
-    texts = [e.when for e in scenario.end_states.values()] + [e.when for e in scenario.msel if e.when]
-    for team in scenario.teams.values():
-        texts += [o.when for o in team.position.objectives if o.when]
-        texts += [r.when for r in team.position.red_lines if r.when]
-    return texts
+class _Conditions(dict):
+    """Conditions compiled on first use: a command that needs none (status, export) compiles none."""
+
+    def __init__(self, scenario: Scenario):
+        super().__init__()
+        self.tracks = {t.id: t.start for t in scenario.tracks.values()}
+        self.flags = {f.id: f.start for f in scenario.flags.values()}
+
+    def __missing__(self, text: str):
+        self[text] = compiled = compile_condition(text, self.tracks, self.flags)
+        return compiled
 
 
 def make_rules(scenario: Scenario, seed: int) -> engine.Rules:
-    """The engine's rules for a scenario: its conditions compiled once."""
-    tracks = {t.id: t.start for t in scenario.tracks.values()}
-    flags = {f.id: f.start for f in scenario.flags.values()}
-    compiled = {text: compile_condition(text, tracks, flags) for text in set(_all_conditions(scenario))}
-    return engine.Rules(scenario, compiled, seed)
+    """The engine's rules for a scenario, its conditions compiled as they are needed."""
+    return engine.Rules(scenario, _Conditions(scenario), seed)
 
 
 class Session:
@@ -138,8 +142,11 @@ class Session:
     def act(self, command: cmd.Command, actor: str = FACILITATOR, command_id: str | None = None) -> list[ev.Event]:
         """Carry out ``command`` for ``actor``; returns its events, or raises Refused.
 
-        A repeated ``command_id`` (a retry) returns what the first attempt wrote.
+        Line ends in typed text become "\n" (a browser sends "\r\n"), so every copy of the
+        session, exported or imported, holds the same text. A repeated ``command_id`` (a
+        retry) returns what the first attempt wrote.
         """
+        command = _plain_line_ends(command)
         return self._transact(lambda state: engine.decide(self.rules, state, command, actor), command_id)
 
     def append_events(self, events: list[ev.Event]) -> None:
@@ -195,6 +202,17 @@ class Session:
         """What ``role`` may see, as plain data: the facilitator everything, a team its share."""
         self.check_role(role)
         return build_view(self.scenario, self.state, role)
+
+
+def _plain_line_ends(value):
+    if type(value) is str:  # not a str-based enum member
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    if isinstance(value, list):
+        return [_plain_line_ends(v) for v in value]
+    if attrs.has(type(value)):
+        return attrs.evolve(value, **{f.name: _plain_line_ends(getattr(value, f.name))
+                                      for f in attrs.fields(type(value)) if f.init})
+    return value
 
 
 def create_from(scenario_name: str, path: Path | str, seed: int | None = None) -> Session:

@@ -55,7 +55,7 @@ def test_advance_delivers_queue_and_tables_its_proposal(session):
     assert types(events) == ["InjectDelivered", "ProposalTabled", "PhaseChanged"]
     proposal = session.state.proposals["p1"]
     assert proposal.parties == ["blue", "red"] and proposal.origin == "d1"
-    assert proposal.lapses_turn == 3  # tabled in turn 1, lapses after 2 turns
+    assert proposal.lapses_turn == 2  # tabled in turn 1, open for 2 turns
 
 
 def test_moves_need_open_moves_a_real_team_its_levers_and_its_own_seat(session):
@@ -198,15 +198,15 @@ def test_reject_and_counter(session):
 
 
 def test_open_proposals_lapse(session):
-    session.act(cmd.Advance())  # p1 lapses at the end of turn 3
-    for _ in range(2):
+    session.act(cmd.Advance())  # p1 is open in turns 1 and 2, and lapses as turn 2 ends
+    for _ in range(3):
         session.act(cmd.Advance())
-        session.act(cmd.Advance())
-        session.act(cmd.Advance())
-    assert session.state.turn == 3 and session.state.proposals["p1"].status == "open"
+    assert session.state.turn == 2 and session.state.proposals["p1"].status == "open"
     session.act(cmd.Advance())
     session.act(cmd.Advance())
-    assert session.state.proposals["p1"].status == "lapsed"
+    assert session.state.proposals["p1"].status == "open"
+    session.act(cmd.Advance())
+    assert session.state.turn == 3 and session.state.proposals["p1"].status == "lapsed"
 
 
 def test_conditional_inject_is_queued_when_its_condition_holds(session):

@@ -382,7 +382,7 @@ def test_flagship_game_from_the_command_line(tmp_path):
     assert o.tracks["us_credibility"] == 4
     assert delivered(game.last) == [("d1", "energy-moratorium"), ("d2", "t1-walkback-read-in")]
     p1 = only(game.last, "ProposalTabled")
-    assert (p1["proposal"], p1["by"], p1["origin"], p1["lapses_turn"]) == ("p1", "Kremlin", "d1", 3)
+    assert (p1["proposal"], p1["by"], p1["origin"], p1["lapses_turn"]) == ("p1", "Kremlin", "d1", 2)
     assert p1["parties"] == ["russia", "ukraine", "us"]
 
     # moves: a threat, a promise, a concession answering the inject, a proposal with terms
@@ -445,7 +445,7 @@ def test_flagship_game_from_the_command_line(tmp_path):
                      "p2 tabled by ukraine: Counter to Kremlin offers a 30-day halt to energy strikes, at a price "
                      "(parties: russia, ukraine, us)", "ukraine answers p2: accept"]
     p2 = only(game.last, "ProposalTabled")
-    assert (p2["counter_of"], p2["lapses_turn"], p2["parties"]) == ("p1", 3, ["russia", "ukraine", "us"])
+    assert (p2["counter_of"], p2["lapses_turn"], p2["parties"]) == ("p1", 2, ["russia", "ukraine", "us"])
     assert p2["terms"] == ["Moratorium on energy strikes", "No limits on mobilisation or rearmament"]
     events = game.ok("respond", "p2", "reject", "--team", "russia", "--note", "Ukraine must not rearm")
     assert only(events, "ProposalSettled")["outcome"] == "rejected"
@@ -513,7 +513,7 @@ def test_flagship_game_from_the_command_line(tmp_path):
     assert lines == ["skipped t2-g7-readmission: The US team chose not to float the G-7 seat"]
     events = advance_to_moves(game, ["ceasefire-30-day"])
     p4 = only(events, "ProposalTabled")
-    assert (p4["proposal"], p4["origin"], p4["lapses_turn"]) == ("p4", "d3", 4)
+    assert (p4["proposal"], p4["origin"], p4["lapses_turn"]) == ("p4", "d3", 3)
 
     assert submit(game, "russia", "leader-call", "Putin calls Trump about the underlying causes", "--to", "us") == "m7"
     assert submit(game, "ukraine", "respond", "Kyiv accepts the 30-day cease-fire", "--answers", "p4") == "m8"
@@ -589,7 +589,7 @@ def test_flagship_game_from_the_command_line(tmp_path):
     delivery = only(game.last, "InjectDelivered")
     assert (delivery["entry"], delivery["recipients"]) == ("", ["us", "europe"])
     p6 = only(game.last, "ProposalTabled")
-    assert (p6["proposal"], p6["parties"], p6["lapses_turn"]) == ("p6", ["us", "europe"], 5)
+    assert (p6["proposal"], p6["parties"], p6["lapses_turn"]) == ("p6", ["us", "europe"], 4)
     # who sees what: the minerals deal goes to the US and Ukraine, the sanctions package to the US and Europe
     russia, ukraine = game.views("russia", "ukraine")
     assert {d["id"] for d in russia["injects"]} == {"d1", "d2", "d3", "d4", "d5", "d6"}
