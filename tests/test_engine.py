@@ -202,9 +202,8 @@ def test_open_proposals_lapse(session):
     for _ in range(3):
         session.act(cmd.Advance())
     assert session.state.turn == 2 and session.state.proposals["p1"].status == "open"
-    session.act(cmd.Advance())
-    session.act(cmd.Advance())
-    assert session.state.proposals["p1"].status == "open"
+    session.act(cmd.Advance())  # turn 2's moves revealed: still open
+    assert session.state.phase is ev.Phase.ADJUDICATION and session.state.proposals["p1"].status == "open"
     session.act(cmd.Advance())
     assert session.state.turn == 3 and session.state.proposals["p1"].status == "lapsed"
 
