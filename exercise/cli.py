@@ -120,7 +120,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=int, default=None, help="wrap text at this many columns")
     p.set_defaults(func=_cmd_show)
     _add_play_commands(commands)
+    _add_report_commands(commands)
     return parser
+
+
+def _add_report_commands(commands) -> None:
+    """``report`` and ``brief``: documents in Markdown, HTML or PDF (handled in ``exercise.cli_report``)."""
+
+    def handler(name: str):
+        def run(args: argparse.Namespace) -> int:
+            from . import cli_report
+
+            return getattr(cli_report, name)(args)
+
+        return run
+
+    out = argparse.ArgumentParser(add_help=False)
+    out.add_argument("--format", choices=["md", "html", "pdf"],
+                     help="Markdown, HTML or PDF (default: from the -o suffix, else md); PDF needs -o and "
+                     "the optional WeasyPrint (pip install 'exercise[pdf]')")
+    out.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: standard output)")
+    out.add_argument("--template", metavar="FILE", type=Path,
+                     help="render your own Jinja template (sandboxed) with the same data instead")
+    out.add_argument("-q", "--quiet", action="store_true", help="do not say which file was written")
+
+    p = commands.add_parser("report", parents=[out], help="the after-action report of a session (md, html, pdf)",
+                            description="The after-action report / improvement plan of a session: overview, "
+                            "executive summary, objectives and teams, timeline, tracks over time, the commitment "
+                            "ledger, red lines, proposals, the end state and the improvement plan.")
+    p.add_argument("session", metavar="SESSION", help="the session file")
+    p.set_defaults(func=handler("report"))
+
+    p = commands.add_parser("brief", parents=[out], help="the situation manual, or a team's brief (md, html, pdf)",
+                            description="Before the game: the situation manual for all players (background, "
+                            "teams, the schedule of modules with discussion questions), or with --team the brief "
+                            "of one team (position, red lines, levers, advisor briefs, with sources and quotes).")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--team", metavar="ID", help="the team whose brief to write (default: the situation manual)")
+    p.add_argument("--library", action="append", type=Path, metavar="DIR",
+                   help="an inject library folder to use instead of the bundled one (repeatable)")
+    p.set_defaults(func=handler("brief"))
 
 
 def _add_play_commands(commands) -> None:
@@ -160,6 +199,18 @@ def _add_play_commands(commands) -> None:
             "Open a team's console: its brief, inbox, move composer and the public record.")
     p.add_argument("session", metavar="SESSION")
     p.add_argument("--team", required=True, help="the team id (see 'exercise status SESSION')")
+
+    p = add("serve", "serve", "serve the consoles to browsers, one join code per role", [],
+            "Serve the consoles through textual-serve: each browser tab asks for a join code, which "
+            "decides its role. New codes are printed at every start.")
+    p.add_argument("session", metavar="SESSION")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; anything else lets the network in)")
+    p.add_argument("--port", type=int, default=8000)
+    p = commands.add_parser("web-console", help=argparse.SUPPRESS)  # what serve runs for each browser tab
+    p.set_defaults(play="web_console")
+    p.add_argument("session", metavar="SESSION")
+    p.add_argument("--client", default="")
 
     p = add("status", "status", "the session as a role sees it", [session])
     p.add_argument("--as", dest="as_role", default="facilitator", metavar="ROLE", help="facilitator (default) or a team id")

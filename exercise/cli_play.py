@@ -123,6 +123,21 @@ def join(args: argparse.Namespace) -> int:
     return _console(Path(args.session), args.team)
 
 
+def serve(args: argparse.Namespace) -> int:
+    from .web import serve as serve_web
+
+    return serve_web(Path(args.session), args.host, args.port)
+
+
+def web_console(args: argparse.Namespace) -> int:
+    """One browser tab's console: a join code first (run by 'serve', not by people)."""
+    from .tui.app import ConsoleApp
+
+    app = ConsoleApp(Session.open(args.session), None, client=args.client or None)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
 def status(args: argparse.Namespace) -> int:
     with _open(args) as session:
         view = session.view(args.as_role)

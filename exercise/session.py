@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from . import bundled, engine, serial
+from . import access, bundled, engine, serial
 from . import commands as cmd
 from . import events as ev
 from .conditions import compile_condition
@@ -166,6 +166,57 @@ class Session:
     def presence(self) -> list[dict[str, str]]:
         """The consoles seen on this session: role, client, since, last_seen (UTC)."""
         return self.journal.presence()
+
+    # -- browser access: join codes, and drafts ----------------------------------------------
+
+    def roles(self) -> list[str]:
+        """Every role: the facilitator, then the teams."""
+        return [FACILITATOR, *self.scenario.teams]
+
+    def issue_join_code(self, role: str) -> str:
+        """A new random join code for ``role``; the old one stops working. Only its hash is kept."""
+        self.check_role(role)
+        code = access.new_code()
+        salt, digest = access.hash_code(code)
+        self.journal.side_write("access", "INSERT OR REPLACE INTO access (role, salt, hash, issued) VALUES (?, ?, ?, ?)",
+                                (role, salt, digest, access.now()))
+        return code
+
+    def join(self, code: str, client: str) -> str:
+        """The role a join code opens, for ``client``; WrongCode (with the wait) if it opens none.
+
+        Each wrong code from a client doubles the time it must wait before the next try, and a
+        try made before then is refused unchecked.
+        """
+        failures = self.journal.side_read("SELECT count, last FROM failures WHERE client = ?", (client,))
+        count, last = failures[0] if failures else (0, "")
+        wait = access.wait_after(count, last)
+        if wait > 0:
+            raise access.WrongCode(f"too many wrong codes: wait {wait:.0f} s before trying again", wait)
+        for role, salt, digest in self.journal.side_read("SELECT role, salt, hash FROM access"):
+            if access.matches(code, salt, digest):
+                self.journal.side_write("failures", "DELETE FROM failures WHERE client = ?", (client,))
+                return role
+        self.journal.side_write(
+            "failures",
+            "INSERT INTO failures (client, count, last) VALUES (?, 1, ?) "
+            "ON CONFLICT (client) DO UPDATE SET count = count + 1, last = excluded.last",
+            (client, access.now()))
+        wait = access.wait_after(count + 1, access.now())
+        raise access.WrongCode(f"that code opens nothing here: wait {wait:.0f} s before trying again", wait)
+
+    def save_draft(self, role: str, draft: dict[str, Any]) -> None:
+        """Keep what ``role`` is composing, so a closed tab or a restart loses nothing."""
+        self.journal.side_write("drafts", "INSERT OR REPLACE INTO drafts (role, data, updated) VALUES (?, ?, ?)",
+                                (role, json.dumps(draft, ensure_ascii=False), access.now()))
+
+    def draft(self, role: str) -> dict[str, Any] | None:
+        """The draft ``role`` left, if any."""
+        rows = self.journal.side_read("SELECT data FROM drafts WHERE role = ?", (role,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def clear_draft(self, role: str) -> None:
+        self.journal.side_write("drafts", "DELETE FROM drafts WHERE role = ?", (role,))
 
     def events(self) -> list[ev.Event]:
         """Every event of the session, in order."""

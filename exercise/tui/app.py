@@ -41,25 +41,42 @@ class ConsoleApp(App):
     TITLE = "exercise"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, session: Session, role: str, poll: bool = True):
+    def __init__(self, session: Session, role: str | None, poll: bool = True, client: str | None = None):
+        """A console for ``role``; with ``role`` None, a join-code screen decides it first."""
         super().__init__()
         self.session = session
         self.role = role
         self.poll = poll
-        self.client = client_name()
+        self.client = client or client_name()
 
     def on_mount(self) -> None:
-        from .facilitator import FacilitatorScreen
-        from .team import TeamScreen
-
         self.sub_title = self.session.scenario.info.title
-        self.push_screen(FacilitatorScreen() if self.role == FACILITATOR else TeamScreen(self.role))
-        self._touch()
+        if self.role is None:
+            from .join import JoinScreen
+
+            self.push_screen(JoinScreen())
+        else:
+            self.open_console(self.role)
         if self.poll:
             self.set_interval(POLL_SECONDS, self.check_for_changes)
             self.set_interval(PRESENCE_SECONDS, self._touch)
 
+    def open_console(self, role: str) -> None:
+        """Show the console of ``role`` (after a join code, or at once)."""
+        from .facilitator import FacilitatorScreen
+        from .team import TeamScreen
+
+        self.role = role
+        console = FacilitatorScreen() if role == FACILITATOR else TeamScreen(role)
+        if self.screen_stack and type(self.screen).__name__ == "JoinScreen":
+            self.switch_screen(console)
+        else:
+            self.push_screen(console)
+        self._touch()
+
     def _touch(self) -> None:
+        if self.role is None:
+            return
         try:
             self.session.touch(self.role, self.client)
         except SessionError:
