@@ -31,6 +31,11 @@ def seen_text(last_seen: str | None) -> str:
     return "now" if ago < 15 else f"{int(ago // 60)} min ago" if ago >= 60 else f"{int(ago)} s ago"
 
 
+def reflow(text: str) -> str:
+    """Text wrapped by hand in a TOML file, as paragraphs the screen can wrap."""
+    return "\n\n".join(" ".join(para.split()) for para in text.strip().split("\n\n"))
+
+
 def join_commands(session) -> str:
     lines = ["Each team joins from its own terminal with:", ""]
     lines += [f"  exercise join {session.path} --team {team}    ({info.name})"
@@ -56,27 +61,32 @@ class AdjudicationPanel(Vertical):
         method = self.scenario.info.adjudication.value
         choices = [("Success", "success"), ("Partial", "partial"), ("Failure", "failure")]
         if method != "umpire":
-            choices.insert(0, ("Roll the dice" + (" (2d6)" if method == "matrix" else " (d100)"), "dice"))
+            choices.insert(0, ("Roll " + ("2d6" if method == "matrix" else "d100"), "dice"))
+        self.default_outcome = choices[0][1]
         yield Static("Select a revealed move to rule on it.", id="adj-move", markup=False)
-        yield Select(choices, value=choices[0][1], id="outcome", allow_blank=False)
+        with Horizontal(classes="row"):
+            yield Select(choices, value=choices[0][1], id="outcome", allow_blank=False)
+            matrix = "" if method == "matrix" else "hidden"
+            yield Input("0", id="strong-for", type="integer", placeholder="strong for", classes=matrix)
+            yield Input("0", id="strong-against", type="integer", placeholder="strong against", classes=matrix)
+            yield Input(placeholder="Chance of success, %", id="probability", type="integer",
+                        classes="" if method == "estimative" else "hidden")
         yield Input(placeholder="Narrative: what happened", id="narrative")
         yield Input(placeholder="Effects, e.g. escalation +1, ceasefire = true", id="effects")
-        with Horizontal(classes="row" + ("" if method == "matrix" else " hidden")):
-            yield Input("0", id="strong-for", type="integer", placeholder="strong for")
-            yield Input("0", id="strong-against", type="integer", placeholder="strong against")
-        yield Input(placeholder="Probability of success, %", id="probability", type="integer",
-                    classes="" if method == "estimative" else "hidden")
         with Horizontal(classes="row"):
             yield Checkbox("Private ruling", id="private")
             yield Button("Rule (u)", id="rule", variant="primary")
         yield Static("", id="roll", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#strong-for", Input).border_title = "Strong arguments for"
-        self.query_one("#strong-against", Input).border_title = "against"
+        self.query_one("#strong-for", Input).border_title = "Strong for"
+        self.query_one("#strong-against", Input).border_title = "Against"
+        self.query_one("#probability", Input).border_title = "Chance, %"
         self.query_one("#effects", Input).border_title = "Effects on success (the move kind's; edit to change)"
 
     def load(self, move: dict | None) -> None:
+        if move is None or self.move is None or move["id"] != self.move["id"]:
+            self.clear_form()  # a new move: nothing typed for the last one carries over
         self.move = move
         if move is None:
             self.query_one("#adj-move", Static).update("Select a revealed move to rule on it.")
@@ -90,10 +100,17 @@ class AdjudicationPanel(Vertical):
             text.append(f"  + {argument}\n")
         if move["ruling"]:
             ruling = move["ruling"]
-            text.append(f"Ruled {ruling['outcome']}: {ruling['narrative']}", style="bold green")
+            narrative = f": {ruling['narrative']}" if ruling["narrative"] else ""
+            text.append(f"Ruled {ruling['outcome']}{narrative}", style="bold green")
         self.query_one("#adj-move", Static).update(text)
         self.default_effects = effects_text(self.scenario.move_kinds[move["kind"]].effects)
         self.query_one("#effects", Input).value = self.default_effects
+
+    def clear_form(self) -> None:
+        self.query_one("#outcome", Select).value = self.default_outcome
+        for wid, value in (("#narrative", ""), ("#strong-for", "0"), ("#strong-against", "0"), ("#probability", "")):
+            self.query_one(wid, Input).value = value
+        self.query_one("#private", Checkbox).value = False
 
     def command(self) -> cmd.Adjudicate:
         """The Adjudicate command the form describes; ValueError for an unreadable field."""
@@ -144,7 +161,7 @@ class ChooseScreen(ModalScreen[str | None]):
 class HotSeatScreen(ModalScreen[None]):
     """Enter a move on behalf of a team, from the facilitator's seat."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Back")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Back"), Binding("ctrl+s", "submit", "Submit move")]
 
     def __init__(self, scenario, team: str):
         super().__init__()
@@ -156,7 +173,7 @@ class HotSeatScreen(ModalScreen[None]):
             yield MoveComposer(self.scenario, self.team, id="composer")
 
     @on(Button.Pressed, "#submit-move")
-    def _submit(self) -> None:
+    def action_submit(self) -> None:
         values = self.query_one(MoveComposer).values()
         if not values["kind"]:
             self.notify("Choose the kind of move", severity="warning")
@@ -178,6 +195,9 @@ class FacilitatorScreen(Screen):
         Binding("h", "hot_seat", "Move for a team"),
         Binding("j", "join_info", "Join commands"),
         Binding("e", "end", "End game"),
+        *(Binding(str(n), f"show_tab('{tab}')", label, show=False) for n, (tab, label) in enumerate(
+            [("tab-situation", "Situation"), ("tab-injects", "Injects"), ("tab-moves", "Moves"),
+             ("tab-deals", "Deals & ledger"), ("tab-log", "Log"), ("tab-hotwash", "Hotwash")], start=1)),
     ]
 
     def compose(self) -> ComposeResult:
@@ -232,11 +252,11 @@ class FacilitatorScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#teams", DataTable).add_columns("Team", "Moves", "Ready", "Seen")
-        self.query_one("#queue", DataTable).add_columns("Entry", "Inject", "Why", "To")
-        self.query_one("#moves", DataTable).add_columns("Move", "Turn", "Team", "Kind", "Headline", "Status", "Ruling")
-        self.query_one("#proposals", DataTable).add_columns("Id", "By", "Title", "Parties", "Answers", "Status")
-        self.query_one("#ledger", DataTable).add_columns("Id", "Team", "Kind", "Commitment", "Turn", "Status")
-        self.query_one("#notes", DataTable).add_columns("Turn", "Category", "Team", "Note", "Owner", "Due")
+        self.query_one("#queue", DataTable).add_columns("Entry", "Why", "To", "Inject")
+        self.query_one("#moves", DataTable).add_columns("Move", "Turn", "Team", "Kind", "Status", "Ruling", "Headline")
+        self.query_one("#proposals", DataTable).add_columns("Id", "By", "Status", "Parties", "Answers", "Title")
+        self.query_one("#ledger", DataTable).add_columns("Id", "Team", "Kind", "Turn", "Status", "Commitment")
+        self.query_one("#notes", DataTable).add_columns("Turn", "Category", "Team", "Owner", "Due", "Note")
         self._logged = 0
         self._situation = None
         self._phase = None
@@ -249,8 +269,8 @@ class FacilitatorScreen(Screen):
         session = self.app.session
         scenario = session.scenario
         view = session.view(FACILITATOR)
-        self.app.title = view["scenario"]["title"]
-        self.app.sub_title = header_text(view, scenario) + " · facilitator"
+        self.app.title = header_text(view, scenario) + " · facilitator"
+        self.app.sub_title = view["scenario"]["title"]
         if view["phase"] != self._phase:  # show the tab the new phase is about
             self._phase = view["phase"]
             self.query_one("#tabs", TabbedContent).active = PHASE_TABS[view["phase"]]
@@ -266,27 +286,28 @@ class FacilitatorScreen(Screen):
         self.query_one("#conditions", Static).update("\n".join(happened) or "nothing yet")
         self._show_situation(view)
         fill_table(self.query_one("#queue", DataTable), [
-            (q["entry"], [q["entry"], q["title"], q["reason"], ", ".join(q["recipients"])]) for q in view["queue"]])
+            (q["entry"], [q["entry"], q["reason"], ", ".join(q["recipients"]), q["title"]]) for q in view["queue"]])
         self._show_queue_detail()
         moves = [m for m in view["moves"] if m["turn"] == view["turn"] or (m["status"] == "revealed" and not m["ruling"])]
         fill_table(self.query_one("#moves", DataTable), [
-            (m["id"], [m["id"], str(m["turn"]), m["team"], m["kind"], plain(m["headline"]), m["status"],
-                       m["ruling"]["outcome"] if m["ruling"] else ""]) for m in moves])
+            (m["id"], [m["id"], str(m["turn"]), m["team"], m["kind"], m["status"],
+                       m["ruling"]["outcome"] if m["ruling"] else "", plain(m["headline"])]) for m in moves])
         fill_table(self.query_one("#proposals", DataTable), [
-            (p["id"], [p["id"], p["by"], plain(p["title"]), ", ".join(p["parties"]),
-                       ", ".join(f"{t} {a}" for t, a in p["answers"].items()), p["status"]])
+            (p["id"], [p["id"], p["by"], p["status"], ", ".join(p["parties"]),
+                       ", ".join(f"{t} {a}" for t, a in p["answers"].items()), plain(p["title"])])
             for p in view["proposals"]])
         fill_table(self.query_one("#ledger", DataTable), [
-            (c["id"], [c["id"], c["team"], c["kind"], plain(c["text"]), str(c["turn"]), c["status"].replace("_", " ")])
+            (c["id"], [c["id"], c["team"], c["kind"], str(c["turn"]), c["status"].replace("_", " "), plain(c["text"])])
             for c in view["commitments"]])
         fill_table(self.query_one("#notes", DataTable), [
-            (str(i), [str(n["turn"]), n["category"], n["team"], plain(n["text"]), n["owner"], n["due"]])
+            (str(i), [str(n["turn"]), n["category"], n["team"], plain(n["owner"]), plain(n["due"]), plain(n["text"])])
             for i, n in enumerate(view["notes"])])
         log = self.query_one("#log", RichLog)
         for event in session.log[self._logged:]:
             log.write(Text(describe(event, scenario)))
         self._logged = len(session.log)
         panel = self.query_one(AdjudicationPanel)
+        panel.display = any(m["status"] == "revealed" for m in moves)  # nothing to rule on before a reveal
         if panel.move is not None:
             current = next((m for m in view["moves"] if m["id"] == panel.move["id"]), None)
             if current != panel.move:
@@ -314,7 +335,7 @@ class FacilitatorScreen(Screen):
         view_queue = {q["entry"]: q for q in self.app.session.view(FACILITATOR)["queue"]}
         q = view_queue.get(entry)
         self.query_one("#queue-detail", Static).update(
-            f"Controller notes for {entry}: {q['notes'] or '(none)'}" if q else
+            f"Controller notes for {entry}: {reflow(q['notes']) or '(none)'}" if q else
             "No inject waiting. Deliver one from the library with l.")
 
     @on(DataTable.RowHighlighted, "#queue")
@@ -328,6 +349,9 @@ class FacilitatorScreen(Screen):
         self.query_one(AdjudicationPanel).load(move)
 
     # -- actions --------------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
 
     def action_advance(self) -> None:
         phase = self.app.session.state.phase.value
@@ -396,6 +420,16 @@ class FacilitatorScreen(Screen):
         events = self.app.act(command)
         if events:
             self.query_one("#roll", Static).update(describe(events[0], self.app.session.scenario))
+            self._select_next_unruled()
+
+    def _select_next_unruled(self) -> None:
+        """After a ruling, put the cursor on the next revealed move still without one."""
+        table = self.query_one("#moves", DataTable)
+        moves = self.app.session.state.moves
+        keys = [key.value for key in table.rows]
+        waiting = [i for i, key in enumerate(keys) if moves[key].revealed and moves[key].ruling is None]
+        if waiting:
+            table.move_cursor(row=waiting[0])
 
     @on(Button.Pressed, "#rule")
     def _rule_button(self) -> None:

@@ -51,8 +51,11 @@ class TeamScreen(Screen):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit move"),
         Binding("ctrl+r", "ready", "Ready"),
-        Binding("ctrl+e", "edit", "Edit selected"),
-        Binding("ctrl+w", "withdraw", "Withdraw selected"),
+        Binding("ctrl+e", "edit", "Edit"),
+        Binding("ctrl+w", "withdraw", "Withdraw"),
+        Binding("f1", "show_tab('tab-brief')", "Brief"),
+        Binding("f2", "show_tab('tab-inbox')", "Inbox"),
+        Binding("f3", "show_tab('tab-record')", "Record"),
         Binding("escape", "cancel_edit", "Cancel edit", show=False),
     ]
 
@@ -92,9 +95,9 @@ class TeamScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#proposals", DataTable).add_columns("Id", "From", "Title", "Terms", "Answers", "Status")
-        self.query_one("#record", DataTable).add_columns("Turn", "Move", "Team", "Kind", "Headline", "Ruling")
-        self.query_one("#my-moves", DataTable).add_columns("Move", "Kind", "Headline", "Status")
+        self.query_one("#proposals", DataTable).add_columns("Id", "From", "Status", "Answers", "Title", "Terms")
+        self.query_one("#record", DataTable).add_columns("Turn", "Move", "Team", "Kind", "Outcome", "Headline", "Ruling")
+        self.query_one("#my-moves", DataTable).add_columns("Move", "Kind", "Status", "Headline")
         self._brief = self._inbox = None
         self.show_view()
         self.query_one("#kind").focus()  # the composer is what a team uses most
@@ -103,9 +106,10 @@ class TeamScreen(Screen):
         session = self.app.session
         view = session.view(self.team)
         name = session.scenario.teams[self.team].name
-        self.app.title = f"{name} · {view['scenario']['title']}"
         ready = view["teams"][self.team]["ready"]
-        self.app.sub_title = header_text(view, session.scenario) + (" · ready" if ready else "")
+        ready_now = ready and view["phase"] == "moves"
+        self.app.title = f"{name} · {header_text(view, session.scenario)}" + (" · ready" if ready_now else "")
+        self.app.sub_title = view["scenario"]["title"]
         met = {c["item"]: c["holds"] for c in view["conditions"] if c["kind"] == "objective"}
         brief_key = tuple(sorted(met.items()))
         if brief_key != self._brief:
@@ -119,23 +123,29 @@ class TeamScreen(Screen):
                      for d in reversed(view["injects"])]
             self.query_one("#inbox", Markdown).update("\n\n---\n\n".join(parts) or "Nothing delivered yet.")
         fill_table(self.query_one("#proposals", DataTable), [
-            (p["id"], [p["id"], p["by"], plain(p["title"]), plain("; ".join(p["terms"])),
-                       ", ".join(f"{t} {a}" for t, a in p["answers"].items()), p["status"]])
+            (p["id"], [p["id"], p["by"], p["status"], ", ".join(f"{t} {a}" for t, a in p["answers"].items()),
+                       plain(p["title"]), plain("; ".join(p["terms"]))])
             for p in view["proposals"] if self.team in p["parties"]])
         fill_table(self.query_one("#record", DataTable), [
-            (m["id"], [str(m["turn"]), m["id"], m["team"], m["kind"], plain(m["headline"]),
-                       plain(f"{m['ruling']['outcome']}: {m['ruling']['narrative']}") if m["ruling"] else ""])
+            (m["id"], [str(m["turn"]), m["id"], m["team"], m["kind"], m["ruling"]["outcome"] if m["ruling"] else "",
+                       plain(m["headline"]), plain(m["ruling"]["narrative"]) if m["ruling"] else ""])
             for m in reversed(view["moves"]) if m["status"] == "revealed"])
         mine = [m for m in view["moves"] if m["team"] == self.team and m["turn"] == view["turn"]]
         fill_table(self.query_one("#my-moves", DataTable), [
-            (m["id"], [m["id"], m["kind"], plain(m["headline"]), m["status"]]) for m in mine])
+            (m["id"], [m["id"], m["kind"], m["status"], plain(m["headline"])]) for m in mine])
         self.query_one(TracksPanel).show(view, [tuple(h) for h in view["history"]])
         self.query_one("#ready", Button).label = "Not ready (^r)" if ready else "Ready (^r)"
+        submit = self.query_one("#submit-move", Button)  # a move can be entered while moves are open
+        submit.disabled = view["phase"] != "moves"
+        submit.tooltip = "Moves are not open now" if submit.disabled else None
         answerable = [(f"{d['id']}: {d['title']}", d["id"]) for d in view["injects"]]
         answerable += [(f"{p['id']}: {p['title']}", p["id"]) for p in view["proposals"] if p["status"] == "open"]
         self.query_one(MoveComposer).set_answerable(answerable)
 
     # -- actions --------------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#team-tabs", TabbedContent).active = tab
 
     def action_submit(self) -> None:
         composer = self.query_one(MoveComposer)
@@ -152,6 +162,7 @@ class TeamScreen(Screen):
         if events is not None:
             self.notify(f"{events[0].move} {'revised' if composer.editing else 'submitted'}")
             composer.load(None)
+            self.query_one("#ready").scroll_visible()  # show the move among the team's own
 
     @on(Button.Pressed, "#submit-move")
     def _submit_button(self) -> None:
@@ -226,4 +237,8 @@ class TeamScreen(Screen):
             ("Mark ready / not ready", "Tell the facilitator your moves are in", self.action_ready),
             ("Edit the selected move", "Load it into the composer", self.action_edit),
             ("Withdraw the selected move", "While moves are open", self.action_withdraw),
+            ("Show the brief", "Stance, objectives, red lines, levers, advisors (F1)",
+             lambda: self.action_show_tab("tab-brief")),
+            ("Show the inbox", "Injects and proposals (F2)", lambda: self.action_show_tab("tab-inbox")),
+            ("Show the record", "Every revealed move and its ruling (F3)", lambda: self.action_show_tab("tab-record")),
         ]

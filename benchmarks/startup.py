@@ -1,0 +1,214 @@
+"""How fast the consoles start, and how soon a move shows in another console.
+
+    python benchmarks/startup.py [--runs N] [--moves M]
+
+(a) Launch to first painted screen, for the facilitator's console and a team's console, as a
+    ratio to a minimal Textual app (one Static) launched the same way in the same run. Each
+    launch is a fresh ``python`` process on a pseudo-terminal of 160x48 (so Textual's real
+    terminal driver draws, as in ``exercise facilitate``), started by this script, which
+    notes CLOCK_MONOTONIC (shared by all processes) just before the spawn. The child builds
+    the app as the command line does (``make_app(path, role)``; the baseline: ``App()``),
+    and when Textual reports ``Ready`` (the DOM is ready and the first frame displayed)
+    with the console's own screen current, it asks for one more refresh and, in that
+    callback, writes the clock to a file and exits. So the time covers interpreter start,
+    imports, opening the session, composing and the first full paint of the console's
+    screen; not the exit. The three kinds run in turn, N rounds, and the medians are shown.
+(b) A move appearing in another console: a facilitator console (polling, as in real use;
+    headless, in this process) watches a session file while a second connection submits a
+    move through ``Session.act``. The time is from ``act()`` returning to the move's
+    headline being in the console's #moves table; each submission waits a random part of
+    the polling interval first, so the figure includes where in the interval it falls.
+    Shown as the median over M moves, and as a ratio to the polling interval (0.5 s): with
+    polling, about half an interval is the floor. Beside it, what the console does once it
+    has noticed a commit (``check_for_changes``: fold the new events, rebuild the view and
+    refill every table and panel; the paint follows on Textual's next refresh), as a ratio
+    to the session layer alone folding the same events and building the same view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import pty
+import random
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+SCENARIO = REPO / "scenarios" / "ukraine-ceasefire-2025.toml"
+COLUMNS, LINES = 160, 48
+
+
+# --- (a) launch to first paint ---------------------------------------------------------------
+
+
+def child(kind: str, session: str, out: str) -> None:
+    """In the launched process: run the app until its own screen is painted, note the time."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    if kind == "baseline":
+        class Minimal(App):
+            def compose(self):
+                yield Static("A minimal Textual app")
+
+        app, wanted = Minimal(), None
+    else:
+        from exercise.tui.app import make_app
+        from exercise.tui.facilitator import FacilitatorScreen
+        from exercise.tui.team import TeamScreen
+
+        app = make_app(session, kind)
+        wanted = FacilitatorScreen if kind == "facilitator" else TeamScreen
+
+    def painted(self) -> None:
+        Path(out).write_text(repr(time.monotonic()))
+        self.exit()
+
+    def on_ready(self) -> None:
+        def check() -> None:
+            if wanted is None or isinstance(self.screen, wanted):
+                self.call_after_refresh(painted, self)
+            else:
+                self.set_timer(0.001, check)
+
+        check()
+
+    # the app as built, plus a Ready handler (its CSS is already resolved, beside its own module)
+    app.__class__ = type(f"Timed{type(app).__name__}", (type(app),), {"on_ready": on_ready})
+    app.run()
+
+
+def launch(kind: str, session: Path, directory: Path) -> float:
+    """Seconds from spawning a console process on a pseudo-terminal to its first painted screen."""
+    out = directory / f"{kind}.time"
+    out.unlink(missing_ok=True)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(REPO)}
+    drain = threading.Thread(target=_drain, args=(master,), daemon=True)
+    drain.start()
+    start = time.monotonic()
+    proc = subprocess.Popen([sys.executable, __file__, "--child", kind, str(session), str(out)],
+                            stdin=slave, stdout=slave, stderr=slave, env=env, cwd=directory, start_new_session=True)
+    os.close(slave)
+    try:
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        drain.join(timeout=5)
+        os.close(master)
+    if proc.returncode != 0 or not out.exists():
+        raise SystemExit(f"the {kind} console did not start (exit {proc.returncode})")
+    return float(out.read_text()) - start
+
+
+def _drain(fd: int) -> None:
+    """Read the terminal's output, so that the app never blocks writing it."""
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+
+
+# --- (b) a move appearing in another console -------------------------------------------------
+
+
+async def move_latency(path: Path, moves: int, seed: int = 1) -> tuple[list[float], list[float], list[float]]:
+    from textual.widgets import DataTable
+
+    from exercise import commands as cmd
+    from exercise.session import FACILITATOR, Session
+    from exercise.tui.app import POLL_SECONDS, make_app
+
+    rng = random.Random(seed)
+    latencies, redraws, cores = [], [], []
+    app = make_app(path, FACILITATOR)  # polling, as in real use
+    with Session.open(path) as team, Session.open(path) as core:
+        async with app.run_test(size=(COLUMNS, LINES)) as pilot:
+            table = app.screen.query_one("#moves", DataTable)
+            shows = lambda text: any(text in str(table.get_row_at(i)[-1]) for i in range(table.row_count))  # noqa: E731
+            for i in range(moves):
+                await pilot.pause(rng.uniform(0, POLL_SECONDS))
+                headline = f"Move {i}: sanctions on buyers of Russian oil"
+                team.act(cmd.Submit("us", "sanction", headline, ["russia"]), "us")
+                start = time.perf_counter()
+                while not shows(headline):
+                    await asyncio.sleep(0.002)
+                latencies.append(time.perf_counter() - start)
+                move_id = next(m.id for m in team.state.moves.values() if m.headline == headline)
+                await pilot.pause()
+                # the redraw alone: the console notices at once, against the session layer alone
+                team.act(cmd.Withdraw("us", move_id), "us")
+                start = time.perf_counter()
+                app.check_for_changes()
+                redraws.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                core.changed() and core.refresh()
+                core.view(FACILITATOR)
+                cores.append(time.perf_counter() - start)
+    return latencies, redraws, cores
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        child(*sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="launches of each console (default 5)")
+    parser.add_argument("--moves", type=int, default=15, help="moves submitted for (b) (default 15)")
+    args = parser.parse_args()
+
+    from exercise import commands as cmd
+    from exercise.loading import load_scenario
+    from exercise.session import FACILITATOR, Session
+    from exercise.tui.app import POLL_SECONDS
+
+    scenario = load_scenario(SCENARIO)
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        session = directory / "game.session"
+        with Session.create(session, scenario) as s:
+            s.act(cmd.Advance(), FACILITATOR)  # injects delivered, moves open: a console with content
+
+        kinds = ["baseline", "facilitator", "us"]
+        times: dict[str, list[float]] = {k: [] for k in kinds}
+        for round_ in range(args.runs):
+            for kind in kinds[round_ % 3:] + kinds[:round_ % 3]:  # rotate, so drift falls on all alike
+                times[kind].append(launch(kind, session, directory))
+        base = statistics.median(times["baseline"])
+        print(f"(a) launch to first painted screen, {COLUMNS}x{LINES}, median of {args.runs}:")
+        print(f"    minimal Textual app      {base * 1000:7.0f} ms   1.00")
+        for kind, label in (("facilitator", "facilitator console"), ("us", "team console (us)")):
+            median = statistics.median(times[kind])
+            print(f"    {label:<24} {median * 1000:7.0f} ms   {median / base:.2f} x the minimal app")
+
+        latencies, redraws, cores = asyncio.run(move_latency(session, args.moves))
+        latency = statistics.median(latencies)
+        redraw, core = statistics.median(redraws), statistics.median(cores)
+        print("(b) a move submitted through Session.act, until the facilitator's #moves table shows it,")
+        print(f"    median of {args.moves} (polling every {POLL_SECONDS} s):")
+        print(f"    act() returned -> in the table {latency * 1000:7.0f} ms   {latency / POLL_SECONDS:.2f} x the polling interval"
+              f"  (min {min(latencies) * 1000:.0f}, max {max(latencies) * 1000:.0f} ms)")
+        print(f"    the console's update        {redraw * 1000:7.1f} ms   {redraw / core:.1f} x the session layer's"
+              f" fold + view ({core * 1000:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()
