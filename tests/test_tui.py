@@ -167,7 +167,7 @@ async def test_a_full_turn_between_a_facilitator_and_a_team_on_one_file(minimal)
         assert teams["Blue"][1:] == ["1", "", "now"] and teams["Red"][3] == "—"
 
         # ready, seen by the facilitator; another process enters Red's move
-        await bp.press("ctrl+r")
+        await bp.press("ctrl+y")
         assert "blue" in blue.session.state.ready
         with Session.open(minimal) as other:
             other.act(cmd.Submit("red", "threaten", "Red masses troops", ["blue"]), "red")
@@ -266,7 +266,7 @@ async def test_a_team_revises_and_withdraws_its_move(minimal):
         assert blue.session.state.moves["m1"].headline == "We will think about it carefully"
         assert blue.screen.query_one(MoveComposer).editing is None
         blue.screen.query_one("#my-moves", DataTable).focus()
-        await pilot.press("ctrl+w")
+        await pilot.press("ctrl+d")
         assert blue.session.state.moves["m1"].status == "withdrawn"
 
 
@@ -458,3 +458,27 @@ def test_a_console_on_a_bad_file_or_role_says_so_in_one_line(tmp_path):
         assert "Traceback" not in done.stderr and done.stdout == ""
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and message in lines[0] and lines[0].startswith("exercise: "), (args, done.stderr)
+
+
+@run_async
+async def test_the_report_is_one_action_with_a_progress_bar(flagship):
+    from textual.widgets import ProgressBar, Static
+
+    from exercise.tui.report import ReportScreen
+
+    app = make_app(flagship, "facilitator", poll=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        await pilot.click("#report-write")
+        for _ in range(150):
+            await pilot.pause(0.1)
+            if str(app.screen.query_one("#report-result", Static).render()).startswith("Written"):
+                break
+        bar = app.screen.query_one("#report-progress", ProgressBar)
+        assert bar.total and bar.progress == bar.total
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReportScreen)
+    report = flagship.with_name(f"{flagship.stem}-report.html")
+    assert report.is_file() and "After-Action Report" in report.read_text()

@@ -127,7 +127,7 @@ def test_a_move_travels_from_a_team_to_the_facilitator_and_the_ruling_back(tmp_p
     tmux.wait("us", r"m1\s+threaten\s+submitted")
     compose_threat(tmux, "russia", 4, RUSSIA_HEADLINE)
     tmux.wait("russia", r"m2\s+threaten\s+submitted")
-    tmux.keys("us", "C-r")
+    tmux.keys("us", "C-y")
     tmux.wait("us", r"moves open · ready")
     tmux.wait("fac", r"United States\s+1\s+✓\s+now")
 

@@ -195,6 +195,7 @@ class FacilitatorScreen(Screen):
         Binding("h", "hot_seat", "Move for a team"),
         Binding("j", "join_info", "Join commands"),
         Binding("e", "end", "End game"),
+        Binding("r", "report", "Report"),
         *(Binding(str(n), f"show_tab('{tab}')", label, show=False) for n, (tab, label) in enumerate(
             [("tab-situation", "Situation"), ("tab-injects", "Injects"), ("tab-moves", "Moves"),
              ("tab-deals", "Deals & ledger"), ("tab-log", "Log"), ("tab-hotwash", "Hotwash")], start=1)),
@@ -501,4 +502,10 @@ class FacilitatorScreen(Screen):
             ("Enter a move for a team", "Hot-seat: one laptop and a projector", self.action_hot_seat),
             ("Show the join commands", "What each team runs to join", self.action_join_info),
             ("End the game", "To the hotwash, or close the hotwash", self.action_end),
+            ("Write the after-action report", "HTML, Markdown or PDF, from what happened", self.action_report),
         ]
+
+    def action_report(self) -> None:
+        from .report import ReportScreen
+
+        self.app.push_screen(ReportScreen(self.app.session.path))

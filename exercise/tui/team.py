@@ -50,9 +50,9 @@ class TeamScreen(Screen):
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit move"),
-        Binding("ctrl+r", "ready", "Ready"),
+        Binding("ctrl+y", "ready", "Ready"),  # not ctrl+r or ctrl+w: a browser reloads or closes the tab
         Binding("ctrl+e", "edit", "Edit"),
-        Binding("ctrl+w", "withdraw", "Withdraw"),
+        Binding("ctrl+d", "withdraw", "Withdraw"),
         Binding("f1", "show_tab('tab-brief')", "Brief"),
         Binding("f2", "show_tab('tab-inbox')", "Inbox"),
         Binding("f3", "show_tab('tab-record')", "Record"),
@@ -88,8 +88,8 @@ class TeamScreen(Screen):
                 yield DataTable(id="my-moves", cursor_type="row")
                 with Horizontal(classes="buttons"):
                     yield Button("Edit (^e)", id="edit")
-                    yield Button("Withdraw (^w)", id="withdraw")
-                    yield Button("Ready (^r)", id="ready", variant="success")
+                    yield Button("Withdraw (^d)", id="withdraw")
+                    yield Button("Ready (^y)", id="ready", variant="success")
                 yield Label("Tracks", classes="heading")
                 yield TracksPanel(scenario, id="tracks")
         yield Footer()
@@ -134,7 +134,7 @@ class TeamScreen(Screen):
         fill_table(self.query_one("#my-moves", DataTable), [
             (m["id"], [m["id"], m["kind"], m["status"], plain(m["headline"])]) for m in mine])
         self.query_one(TracksPanel).show(view, [tuple(h) for h in view["history"]])
-        self.query_one("#ready", Button).label = "Not ready (^r)" if ready else "Ready (^r)"
+        self.query_one("#ready", Button).label = "Not ready (^y)" if ready else "Ready (^y)"
         submit = self.query_one("#submit-move", Button)  # a move can be entered while moves are open
         submit.disabled = view["phase"] != "moves"
         submit.tooltip = "Moves are not open now" if submit.disabled else None
