@@ -186,22 +186,28 @@ class Session:
         """The role a join code opens, for ``client``; WrongCode (with the wait) if it opens none.
 
         Each wrong code from a client doubles the time it must wait before the next try, and a
-        try made before then is refused unchecked.
+        try made before then is refused unchecked. Checking a code is slow on purpose, so this
+        uses a connection of its own and may run in a worker thread.
         """
-        failures = self.journal.side_read("SELECT count, last FROM failures WHERE client = ?", (client,))
-        count, last = failures[0] if failures else (0, "")
-        wait = access.wait_after(count, last)
-        if wait > 0:
-            raise access.WrongCode(f"too many wrong codes: wait {wait:.0f} s before trying again", wait)
-        for role, salt, digest in self.journal.side_read("SELECT role, salt, hash FROM access"):
-            if access.matches(code, salt, digest):
-                self.journal.side_write("failures", "DELETE FROM failures WHERE client = ?", (client,))
-                return role
-        self.journal.side_write(
-            "failures",
-            "INSERT INTO failures (client, count, last) VALUES (?, 1, ?) "
-            "ON CONFLICT (client) DO UPDATE SET count = count + 1, last = excluded.last",
-            (client, access.now()))
+        try:
+            journal = Journal.open(self.path)
+        except JournalError as exc:
+            raise SessionError(str(exc)) from None
+        with journal:
+            failures = journal.side_read("SELECT count, last FROM failures WHERE client = ?", (client,))
+            count, last = failures[0] if failures else (0, "")
+            wait = access.wait_after(count, last)
+            if wait > 0:
+                raise access.WrongCode(f"too many wrong codes: wait {wait:.0f} s before trying again", wait)
+            for role, salt, digest in journal.side_read("SELECT role, salt, hash FROM access"):
+                if access.matches(code, salt, digest):
+                    journal.side_write("failures", "DELETE FROM failures WHERE client = ?", (client,))
+                    return role
+            journal.side_write(
+                "failures",
+                "INSERT INTO failures (client, count, last) VALUES (?, 1, ?) "
+                "ON CONFLICT (client) DO UPDATE SET count = count + 1, last = excluded.last",
+                (client, access.now()))
         wait = access.wait_after(count + 1, access.now())
         raise access.WrongCode(f"that code opens nothing here: wait {wait:.0f} s before trying again", wait)
 
