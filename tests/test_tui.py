@@ -167,7 +167,7 @@ async def test_a_full_turn_between_a_facilitator_and_a_team_on_one_file(minimal)
         assert teams["Blue"][1:] == ["1", "", "now"] and teams["Red"][3] == "—"
 
         # ready, seen by the facilitator; another process enters Red's move
-        await bp.press("ctrl+y")
+        await bp.press("ctrl+g")
         assert "blue" in blue.session.state.ready
         with Session.open(minimal) as other:
             other.act(cmd.Submit("red", "threaten", "Red masses troops", ["blue"]), "red")
@@ -258,7 +258,7 @@ async def test_a_team_revises_and_withdraws_its_move(minimal):
         await pilot.click("#submit-move")
         assert blue.session.state.moves["m1"].headline == "We will think about it"
         blue.screen.query_one("#my-moves", DataTable).focus()
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+o")
         assert blue.screen.query_one(MoveComposer).editing == "m1"
         assert blue.screen.query_one("#submit-move", Button).label.plain == "Update move"
         await type_into(pilot, "#headline", " carefully")
@@ -266,7 +266,7 @@ async def test_a_team_revises_and_withdraws_its_move(minimal):
         assert blue.session.state.moves["m1"].headline == "We will think about it carefully"
         assert blue.screen.query_one(MoveComposer).editing is None
         blue.screen.query_one("#my-moves", DataTable).focus()
-        await pilot.press("ctrl+d")
+        await pilot.press("f4")
         assert blue.session.state.moves["m1"].status == "withdrawn"
 
 

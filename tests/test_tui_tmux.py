@@ -81,7 +81,7 @@ def tmux():
     server.kill()
 
 
-EDIT_KEY = r"\^e Edit"  # in the footer unless a text field has the focus (it takes ctrl+e itself)
+FIELD_KEY = r"esc Leave field"  # in the footer while a text field has the focus
 
 
 def compose_threat(tmux: Tmux, team: str, downs: int, headline: str) -> None:
@@ -95,11 +95,11 @@ def compose_threat(tmux: Tmux, team: str, downs: int, headline: str) -> None:
     tmux.keys(team, *["Down"] * downs, "Enter")  # the list starts on the blank prompt
     tmux.wait(team, r"Threaten \(threaten\)", gone=r"Respond to a proposal")
     tmux.keys(team, "Tab")
-    tmux.wait(team, r"\^s Submit move", gone=EDIT_KEY)  # the headline has the focus
+    tmux.wait(team, FIELD_KEY)  # the headline has the focus
     tmux.type(team, headline)
     tmux.wait(team, re.escape(headline))
     tmux.keys(team, "Tab", "Tab")  # past the detail, to the targets
-    tmux.wait(team, EDIT_KEY)
+    tmux.wait(team, r"\^s Submit move", gone=FIELD_KEY)
     tmux.keys(team, "Space", "C-s")  # tick the first target and submit
 
 
@@ -127,7 +127,7 @@ def test_a_move_travels_from_a_team_to_the_facilitator_and_the_ruling_back(tmp_p
     tmux.wait("us", r"m1\s+threaten\s+submitted")
     compose_threat(tmux, "russia", 4, RUSSIA_HEADLINE)
     tmux.wait("russia", r"m2\s+threaten\s+submitted")
-    tmux.keys("us", "C-y")
+    tmux.keys("us", "C-g")
     tmux.wait("us", r"moves open · ready")
     tmux.wait("fac", r"United States\s+1\s+✓\s+now")
 

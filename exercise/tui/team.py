@@ -49,10 +49,12 @@ class TeamScreen(Screen):
     """Everything one team needs during a turn."""
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Submit move"),
-        Binding("ctrl+y", "ready", "Ready"),  # not ctrl+r or ctrl+w: a browser reloads or closes the tab
-        Binding("ctrl+e", "edit", "Edit"),
-        Binding("ctrl+d", "withdraw", "Withdraw"),
+        # Keys that neither a text field nor a browser tab takes (ctrl+w would close the tab,
+        # ctrl+r reload it; ctrl+d, ctrl+e, ctrl+y edit text), so they work wherever focus is.
+        Binding("ctrl+s", "submit", "Submit move", priority=True),
+        Binding("ctrl+g", "ready", "Ready", priority=True),
+        Binding("ctrl+o", "edit", "Edit", priority=True),
+        Binding("f4", "withdraw", "Withdraw"),
         Binding("f1", "show_tab('tab-brief')", "Brief"),
         Binding("f2", "show_tab('tab-inbox')", "Inbox"),
         Binding("f3", "show_tab('tab-record')", "Record"),
@@ -87,9 +89,9 @@ class TeamScreen(Screen):
                 yield Label("Your moves this turn", classes="heading")
                 yield DataTable(id="my-moves", cursor_type="row")
                 with Horizontal(classes="buttons"):
-                    yield Button("Edit (^e)", id="edit")
-                    yield Button("Withdraw (^d)", id="withdraw")
-                    yield Button("Ready (^y)", id="ready", variant="success")
+                    yield Button("Edit (^o)", id="edit")
+                    yield Button("Withdraw (f4)", id="withdraw")
+                    yield Button("Ready (^g)", id="ready", variant="success")
                 yield Label("Tracks", classes="heading")
                 yield TracksPanel(scenario, id="tracks")
         yield Footer()
@@ -134,7 +136,7 @@ class TeamScreen(Screen):
         fill_table(self.query_one("#my-moves", DataTable), [
             (m["id"], [m["id"], m["kind"], m["status"], plain(m["headline"])]) for m in mine])
         self.query_one(TracksPanel).show(view, [tuple(h) for h in view["history"]])
-        self.query_one("#ready", Button).label = "Not ready (^y)" if ready else "Ready (^y)"
+        self.query_one("#ready", Button).label = "Not ready (^g)" if ready else "Ready (^g)"
         submit = self.query_one("#submit-move", Button)  # a move can be entered while moves are open
         submit.disabled = view["phase"] != "moves"
         submit.tooltip = "Moves are not open now" if submit.disabled else None

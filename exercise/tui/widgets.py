@@ -56,6 +56,24 @@ class TracksPanel(Vertical):
                 self.query_one(f"#spark-{name}", Sparkline).data = values or [track["value"]]
 
 
+class Field(Input):
+    """A one-line text field that Escape leaves (the footer says so while it has the focus)."""
+
+    BINDINGS = [Binding("escape", "leave", "Leave field")]
+
+    def action_leave(self) -> None:
+        self.screen.set_focus(None)
+
+
+class TextField(TextArea):
+    """A multi-line text field that Escape leaves."""
+
+    BINDINGS = [Binding("escape", "leave", "Leave field")]
+
+    def action_leave(self) -> None:
+        self.screen.set_focus(None)
+
+
 class MoveComposer(Vertical):
     """Compose or revise a move for one team: kind, targets, headline, detail, what it answers."""
 
@@ -71,13 +89,13 @@ class MoveComposer(Vertical):
         others = [t for t in self.scenario.teams if t != self.team]
         yield Label("New move", id="composer-title", classes="heading")
         yield Select(kinds, prompt="Kind of move", id="kind", allow_blank=True)
-        yield Input(placeholder="Headline: the move in one line", id="headline")
-        yield TextArea(id="detail", soft_wrap=True, tab_behavior="focus")
+        yield Field(placeholder="Headline: the move in one line", id="headline")
+        yield TextField(id="detail", soft_wrap=True, tab_behavior="focus")
         yield SelectionList(*[(self.scenario.teams[t].name, t) for t in others], (
             "Everyone", ALL_TEAMS), id="targets")
         yield Select([], prompt="Answers (an inject or proposal)", id="answers", allow_blank=True)
-        yield TextArea(id="terms", soft_wrap=True, tab_behavior="focus", classes="hidden")
-        yield TextArea(id="arguments", soft_wrap=True, tab_behavior="focus",
+        yield TextField(id="terms", soft_wrap=True, tab_behavior="focus", classes="hidden")
+        yield TextField(id="arguments", soft_wrap=True, tab_behavior="focus",
                        classes="" if self.scenario.info.adjudication.value == "matrix" else "hidden")
         with Horizontal(classes="buttons"):
             yield Button("Submit move", id="submit-move", variant="primary")
