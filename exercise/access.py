@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 
+CODES_ENV = "EXERCISE_JOIN_CODES"  # the codes 'serve' issued, handed to the facilitator's console
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read out in a room
 ITERATIONS = 200_000
 FIRST_WAIT = 1.0  # seconds after the first wrong code; doubles with each one after

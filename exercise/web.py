@@ -17,9 +17,9 @@ from pathlib import Path
 
 from textual_serve.server import Server
 
+from .access import CODES_ENV
 from .session import Session
 
-CODES_ENV = "EXERCISE_JOIN_CODES"  # the codes issued at start, for the facilitator console
 _client: contextvars.ContextVar[str] = contextvars.ContextVar("client", default="")
 
 

@@ -48,6 +48,9 @@ class ConsoleApp(App):
         self.role = role
         self.poll = poll
         self.client = client or client_name()
+        from .access import codes_from_server
+
+        self.join_codes = codes_from_server()  # role -> code, as far as this console knows them
 
     def on_mount(self) -> None:
         self.sub_title = self.session.scenario.info.title

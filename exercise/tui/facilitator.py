@@ -20,16 +20,10 @@ from ..events import Outcome
 from ..narrate import describe, effects_text, parse_effects
 from ..session import FACILITATOR, Refused
 from .widgets import (
+    seen_text,
     ConfirmScreen, InfoScreen, MoveComposer, PromptScreen, TracksPanel, fill_table, header_text, plain,
     selected_key,
 )
-
-def seen_text(last_seen: str | None) -> str:
-    if not last_seen:
-        return "—"
-    ago = (datetime.datetime.now(datetime.UTC) - datetime.datetime.fromisoformat(last_seen)).total_seconds()
-    return "now" if ago < 15 else f"{int(ago // 60)} min ago" if ago >= 60 else f"{int(ago)} s ago"
-
 
 def reflow(text: str) -> str:
     """Text wrapped by hand in a TOML file, as paragraphs the screen can wrap."""
@@ -196,6 +190,7 @@ class FacilitatorScreen(Screen):
         Binding("j", "join_info", "Join commands"),
         Binding("e", "end", "End game"),
         Binding("r", "report", "Report"),
+        Binding("k", "access", "Codes & connections"),
         *(Binding(str(n), f"show_tab('{tab}')", label, show=False) for n, (tab, label) in enumerate(
             [("tab-situation", "Situation"), ("tab-injects", "Injects"), ("tab-moves", "Moves"),
              ("tab-deals", "Deals & ledger"), ("tab-log", "Log"), ("tab-hotwash", "Hotwash")], start=1)),
@@ -503,7 +498,13 @@ class FacilitatorScreen(Screen):
             ("Show the join commands", "What each team runs to join", self.action_join_info),
             ("End the game", "To the hotwash, or close the hotwash", self.action_end),
             ("Write the after-action report", "HTML, Markdown or PDF, from what happened", self.action_report),
+            ("Join codes and connections", "Who may join from a browser, who is connected, from where", self.action_access),
         ]
+
+    def action_access(self) -> None:
+        from .access import AccessScreen
+
+        self.app.push_screen(AccessScreen())
 
     def action_report(self) -> None:
         from .report import ReportScreen

@@ -15,6 +15,7 @@ from ..model import Scenario
 from .widgets import MoveComposer, PromptScreen, TracksPanel, fill_table, header_text, plain, selected_key
 
 OBJECTIVE_MARK = {True: "✓ met", False: "not met"}
+DRAFT_SECONDS = 1.0  # how often the composer is kept as a draft in the session
 
 
 def brief_markdown(scenario: Scenario, team_id: str, met: dict[str, bool]) -> str:
@@ -103,6 +104,30 @@ class TeamScreen(Screen):
         self._brief = self._inbox = None
         self.show_view()
         self.query_one("#kind").focus()  # the composer is what a team uses most
+        self._restore_draft()
+        self.set_interval(DRAFT_SECONDS, self._keep_draft)
+
+    # -- drafts: nothing typed is lost (a closed tab, a dropped connection, a restart) ---------
+
+    def _restore_draft(self) -> None:
+        draft = self.app.session.draft(self.team)
+        composer = self.query_one(MoveComposer)
+        if draft and not composer.is_blank(draft):
+            editing = draft.get("editing")
+            mine = {m["id"]: m for m in self.app.session.view(self.team)["moves"] if m["status"] == "submitted"}
+            composer.fill(draft, editing if editing in mine else None)
+            self.notify("The move you were composing is back.", title="Draft restored")
+        self._kept = composer.draft()
+
+    def _keep_draft(self) -> None:
+        draft = self.query_one(MoveComposer).draft()
+        if draft == self._kept:
+            return
+        if MoveComposer.is_blank(draft):
+            self.app.session.clear_draft(self.team)
+        else:
+            self.app.session.save_draft(self.team, draft)
+        self._kept = draft
 
     def show_view(self) -> None:
         session = self.app.session
@@ -164,6 +189,8 @@ class TeamScreen(Screen):
         if events is not None:
             self.notify(f"{events[0].move} {'revised' if composer.editing else 'submitted'}")
             composer.load(None)
+            self.app.session.clear_draft(self.team)
+            self._kept = composer.draft()
             self.query_one("#ready").scroll_visible()  # show the move among the team's own
 
     @on(Button.Pressed, "#submit-move")

@@ -6,6 +6,8 @@ Text a player typed is always passed as ``rich.text.Text`` or with ``markup=Fals
 
 from __future__ import annotations
 
+import datetime
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,6 +28,13 @@ def header_text(view: dict, scenario: Scenario) -> str:
     date = scenario.info.game_date(view["turn"])
     when = f" · {date:%-d %B %Y}" if date else ""
     return f"Turn {view['turn']} of {view['scenario']['turns']}{when} · {PHASES[view['phase']]}"
+
+
+def seen_text(last_seen: str | None) -> str:
+    if not last_seen:
+        return "—"
+    ago = (datetime.datetime.now(datetime.UTC) - datetime.datetime.fromisoformat(last_seen)).total_seconds()
+    return "now" if ago < 15 else f"{int(ago // 60)} min ago" if ago >= 60 else f"{int(ago)} s ago"
 
 
 def plain(text: str) -> Text:
@@ -141,29 +150,42 @@ class MoveComposer(Vertical):
 
     def load(self, move: dict | None) -> None:
         """Fill the composer with a move to revise, or clear it (``None``)."""
-        self.editing = move["id"] if move else None
-        self.query_one("#composer-title", Label).update(f"Revise {move['id']}" if move else "New move")
+        self.fill(move, move["id"] if move else None)
+
+    def draft(self) -> dict:
+        """What is in the composer, and the move being revised, as plain data to keep."""
+        return {**self.values(), "editing": self.editing}
+
+    @staticmethod
+    def is_blank(draft: dict) -> bool:
+        return not any(draft.get(k) for k in ("headline", "detail", "terms", "arguments"))
+
+    def fill(self, data: dict | None, editing: str | None = None) -> None:
+        """Fill every field from ``data`` (a move, or a kept draft); ``None`` clears them."""
+        data = data or {}
+        self.editing = editing
+        self.query_one("#composer-title", Label).update(f"Revise {editing}" if editing else "New move")
         kind = self.query_one("#kind", Select)
-        if move:
-            kind.value = move["kind"]
+        if data.get("kind") in self.scenario.team_kinds(self.team):
+            kind.value = data["kind"]
         else:
             kind.clear()
-        kind.disabled = move is not None
-        self.query_one("#headline", Input).value = move["headline"] if move else ""
-        self.query_one("#detail", TextArea).text = move["detail"] if move else ""
-        self.query_one("#terms", TextArea).text = "\n".join(move["terms"]) if move else ""
-        self.query_one("#arguments", TextArea).text = "\n".join(move["arguments"]) if move else ""
+        kind.disabled = editing is not None
+        self.query_one("#headline", Input).value = data.get("headline", "")
+        self.query_one("#detail", TextArea).text = data.get("detail", "")
+        self.query_one("#terms", TextArea).text = "\n".join(data.get("terms", []))
+        self.query_one("#arguments", TextArea).text = "\n".join(data.get("arguments", []))
         targets = self.query_one("#targets", SelectionList)
         targets.deselect_all()
-        for target in (move["targets"] if move else []):
+        for target in data.get("targets", []):
             targets.select(target)
         answers = self.query_one("#answers", Select)
-        if move and move["answers"]:
-            answers.value = move["answers"]
+        if data.get("answers") and any(value == data["answers"] for _, value in self._answers):
+            answers.value = data["answers"]
         else:
             answers.clear()
-        self.query_one("#submit-move", Button).label = "Update move" if move else "Submit move"
-        self.query_one("#cancel-edit", Button).set_class(move is None, "hidden")
+        self.query_one("#submit-move", Button).label = "Update move" if editing else "Submit move"
+        self.query_one("#cancel-edit", Button).set_class(editing is None, "hidden")
 
 
 class ConfirmScreen(ModalScreen[bool]):
