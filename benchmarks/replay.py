@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import attrs  # noqa: E402
 
 from exercise import commands as cmd  # noqa: E402
-from exercise import engine, serial  # noqa: E402
+from exercise import engine  # noqa: E402
 from exercise.events import Outcome, Phase  # noqa: E402
 from exercise.loading import load_library, load_scenario  # noqa: E402
 from exercise.session import Session, make_rules  # noqa: E402

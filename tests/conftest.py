@@ -1,3 +1,5 @@
+import asyncio
+import functools
 import shutil
 from pathlib import Path
 
@@ -14,3 +16,13 @@ def fixture_tree(tmp_path: Path) -> Path:
     shutil.copytree(DATA / "scenarios", tmp_path / "scenarios")
     shutil.copytree(DATA / "injects", tmp_path / "injects")
     return tmp_path
+
+
+def run_async(test):
+    """Run an ``async def`` test in its own event loop (no pytest plugin needed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper

@@ -1,6 +1,5 @@
 """The bundled content is faithful to its sources: every item cites one, every quote is in it."""
 
-import re
 from pathlib import Path
 
 import pytest

@@ -1,6 +1,5 @@
 """The session journal: storage, exactly-once commands, errors, concurrency and crashes."""
 
-import json
 import os
 import random
 import signal

@@ -9,8 +9,6 @@ within the polling interval, as two terminals would. Players' input goes through
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import html
 import os
 import re
@@ -20,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_async
 from textual.widgets import Button, DataTable, Input, Markdown, Select, SelectionList, Static, TabbedContent
 
 from exercise import commands as cmd
@@ -39,14 +38,6 @@ POLL = POLL_SECONDS + 0.5  # one polling interval, and time to redraw
 MARKUP = "[bold red]x[/] and [/oops]"  # a player's headline that is markup, and broken markup
 
 
-def run_async(test):
-    """Run an ``async def`` test in its own event loop (no pytest plugin needed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 @pytest.fixture

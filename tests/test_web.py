@@ -1,7 +1,5 @@
 """Browser access: join codes decide the role, wrong ones wait longer each time, drafts survive."""
 
-import asyncio
-import functools
 import os
 import re
 import shutil
@@ -12,12 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_async
 
 from exercise import access
 from exercise import commands as cmd
 from exercise import events as ev
 from exercise.loading import load_library, load_scenario
-from exercise.session import Refused, Session
+from exercise.session import Session
 from exercise.tui.app import ConsoleApp
 
 DATA = Path(__file__).parent / "data"
@@ -25,12 +24,6 @@ REPO = Path(__file__).parent.parent
 MINIMAL = load_scenario(DATA / "scenarios" / "minimal.toml", load_library([DATA / "injects"])[0])
 
 
-def run_async(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 
 from rich.text import Text
 from textual import on
