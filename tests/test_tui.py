@@ -22,6 +22,7 @@ from conftest import run_async
 from textual.widgets import Button, DataTable, Input, Markdown, Select, SelectionList, Static, TabbedContent
 
 from exercise import commands as cmd
+from exercise.events import Answer
 from exercise.loading import load_library, load_scenario
 from exercise.session import FACILITATOR, Session
 from exercise.tui.app import POLL_SECONDS, make_app
@@ -473,3 +474,21 @@ async def test_the_report_is_one_action_with_a_progress_bar(flagship):
         assert not isinstance(app.screen, ReportScreen)
     report = flagship.with_name(f"{flagship.stem}-report.html")
     assert report.is_file() and "After-Action Report" in report.read_text()
+
+
+@run_async
+async def test_the_facilitator_sees_the_end_state_when_it_is_reached(minimal):
+    from textual.widgets import Static
+
+    with Session.open(minimal) as s:
+        s.act(cmd.Advance())
+        s.act(cmd.Respond("blue", "p1", Answer.ACCEPT), "blue")
+        s.act(cmd.Respond("red", "p1", Answer.ACCEPT), "red")
+    app = make_app(minimal, "facilitator", poll=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert "End state reached now: Truce" in str(app.screen.query_one("#conditions", Static).render())
+        app.act(cmd.End())
+        app.act(cmd.End())
+        await pilot.pause()
+        assert "END STATE: Truce" in str(app.screen.query_one("#conditions", Static).render())

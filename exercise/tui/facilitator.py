@@ -278,6 +278,14 @@ class FacilitatorScreen(Screen):
         self.query_one("#flags", Static).update("Flags set: " + (", ".join(flags) or "none"))
         happened = [f"T{c['turn']} {'+' if c['holds'] else '-'} {c['kind'].replace('_', ' ')}: "
                     f"{c['team'] + ' ' if c['team'] else ''}{c['item']}" for c in view["conditions"][-12:]]
+        holding = [c["item"] for c in view["conditions"] if c["kind"] == "end_state"]
+        holding = [item for item in dict.fromkeys(holding)
+                   if next(c["holds"] for c in reversed(view["conditions"]) if c["item"] == item)]
+        end_states = scenario.end_states
+        if view["end_state"]:
+            happened.insert(0, f"END STATE: {end_states[view['end_state']].label}")
+        elif holding:
+            happened.insert(0, f"End state reached now: {end_states[holding[0]].label}")
         self.query_one("#conditions", Static).update("\n".join(happened) or "nothing yet")
         self._show_situation(view)
         fill_table(self.query_one("#queue", DataTable), [
