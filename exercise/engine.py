@@ -210,7 +210,7 @@ def _advance(rules: Rules, state: GameState, c: cmd.Advance, actor: str, ids: _I
                                                move.headline, state.turn, list(move.targets)))
             elif kind.commitment is Commitment.PROPOSAL:
                 parties = [move.team] + [t for t in move.targets if t not in (move.team, ALL_TEAMS)]
-                if ALL_TEAMS in move.targets:
+                if ALL_TEAMS in move.targets or len(parties) == 1:  # aimed at no one: put to everyone
                     parties = [move.team] + [t for t in scenario.teams if t != move.team]
                 proposal = ids("p")
                 out.append(ev.ProposalTabled(proposal, move.team, move.id, move.headline, list(move.terms),

@@ -291,3 +291,10 @@ def test_a_second_session_notices_and_folds_anothers_commit(session):
         assert other.changed()
         assert other.refresh() and other.state.phase is ev.Phase.MOVES
         assert not other.changed()
+
+
+def test_a_proposal_aimed_at_no_one_is_put_to_everyone(session):
+    open_moves(session)
+    session.act(cmd.Submit("blue", "propose", "Talks for all", terms=["Meet"]), "blue")
+    session.act(cmd.Advance())
+    assert session.state.proposals["p2"].parties == ["blue", "red"]
