@@ -15,7 +15,7 @@ from . import commands as cmd
 from . import events as ev
 from .model import Effects
 from .narrate import describe, parse_effects
-from .session import FACILITATOR, Refused, Session, SessionError, create_from
+from .session import FACILITATOR, Refused, Session, SessionError
 
 EXIT_OK, EXIT_INVALID, EXIT_REFUSED = 0, 1, 3
 
@@ -76,21 +76,15 @@ def _free_path(scenario_id: str) -> Path:
 
 
 def start(args: argparse.Namespace) -> int:
-    from . import bundled
-    from .loading import LoadError, load_scenario
+    from .cli import _load
 
-    scenario_path = bundled.find_scenario(args.scenario)
-    if scenario_path is None:
-        known = ", ".join(p.stem for p in bundled.bundled_scenarios())
-        return _fail(args, f"no scenario '{args.scenario}' (a .toml path, or one of: {known})", EXIT_INVALID)
-    try:
-        scenario = load_scenario(scenario_path)
-    except LoadError as exc:
-        print(exc, file=sys.stderr)
+    scenario = _load(args.scenario, None)  # prints what is wrong
+    if scenario is None:
+        if args.json:
+            print(json.dumps({"ok": False, "error": f"scenario '{args.scenario}' did not load (see standard error)"}))
         return EXIT_INVALID
     path = Path(args.session) if args.session else _free_path(scenario.info.id)
-    session = create_from(str(scenario_path), path, args.seed)
-    with session:
+    with Session.create(path, scenario, args.seed) as session:
         if args.json:
             return _report(args, session, session.events(), {"session": str(path), "teams": list(scenario.teams)})
         print(f"started {path}: {scenario.info.title} ({len(scenario.teams)} teams, {scenario.info.turns} turns)")

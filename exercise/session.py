@@ -14,17 +14,17 @@ from typing import Any
 
 import attrs
 
-from . import access, bundled, engine, serial
+from . import access, engine, serial
 from . import commands as cmd
 from . import events as ev
 from .conditions import compile_condition
 from .engine import Refused
-from .loading import LoadError, load_library, load_scenario
-from .model import ALL_TEAMS, Inject, Scenario
+from .loading import load_library
+from .model import Inject, Scenario
 from .state import GameState
 from .store import Journal, JournalError, Record
 
-__all__ = ["Session", "SessionError", "Refused", "FACILITATOR", "create_from"]
+__all__ = ["Session", "SessionError", "Refused", "FACILITATOR"]
 
 FACILITATOR = cmd.FACILITATOR
 
@@ -225,8 +225,9 @@ class Session:
         self.journal.side_write("drafts", "DELETE FROM drafts WHERE role = ?", (role,))
 
     def events(self) -> list[ev.Event]:
-        """Every event of the session, in order."""
-        return [serial.event_from(r.type, r.data) for r in self.journal.read(0)]
+        """Every event of the session, in order (what others committed folded in first)."""
+        self.refresh()
+        return list(self.log)
 
     def resolution_choices(self, item: str) -> list[str]:
         """How a commitment (c1...) or a deal (p1...) may be resolved, for a console's picker."""
@@ -241,13 +242,10 @@ class Session:
 
     def find_inject(self, inject_id: str) -> Inject:
         """An inject by id: one of the scenario's, else one from the bundled library."""
-        if inject_id in self.scenario.injects:
-            return self.scenario.injects[inject_id]
-        library, _ = load_library()
-        if inject_id in library.injects:
-            return library.injects[inject_id]
-        known = sorted(set(self.scenario.injects) | set(library.injects))
-        raise Refused(f"no inject '{inject_id}' in the scenario or the library (known: {', '.join(known)})")
+        injects = self.library()
+        if inject_id not in injects:
+            raise Refused(f"no inject '{inject_id}' in the scenario or the library (known: {', '.join(sorted(injects))})")
+        return injects[inject_id]
 
     # -- views ----------------------------------------------------------------------------
 
@@ -270,19 +268,6 @@ def _plain_line_ends(value):
         return attrs.evolve(value, **{f.name: _plain_line_ends(getattr(value, f.name))
                                       for f in attrs.fields(type(value)) if f.init})
     return value
-
-
-def create_from(scenario_name: str, path: Path | str, seed: int | None = None) -> Session:
-    """A new session from a scenario path or bundled id; SessionError if it does not load."""
-    scenario_path = bundled.find_scenario(scenario_name)
-    if scenario_path is None:
-        known = ", ".join(p.stem for p in bundled.bundled_scenarios())
-        raise SessionError(f"no scenario '{scenario_name}' (a .toml path, or one of: {known})")
-    try:
-        scenario = load_scenario(scenario_path)
-    except LoadError as exc:
-        raise SessionError(str(exc)) from None
-    return Session.create(path, scenario, seed)
 
 
 # --- views -----------------------------------------------------------------------------------
@@ -394,7 +379,3 @@ def build_view(scenario: Scenario, state: GameState, role: str) -> dict[str, Any
         view["teams"] = {tid: {k: v for k, v in info.items() if k != "moves_this_turn" or tid == role}
                          for tid, info in teams.items()}
     return view
-
-
-def recipients_label(recipients: list[str]) -> str:
-    return "everyone" if ALL_TEAMS in recipients else ", ".join(recipients)

@@ -253,6 +253,7 @@ class FacilitatorScreen(Screen):
         self.query_one("#ledger", DataTable).add_columns("Id", "Team", "Kind", "Turn", "Status", "Commitment")
         self.query_one("#notes", DataTable).add_columns("Turn", "Category", "Team", "Owner", "Due", "Note")
         self._logged = 0
+        self._queue: dict[str, dict] = {}
         self._situation = None
         self._phase = None
         self.show_view()
@@ -288,6 +289,7 @@ class FacilitatorScreen(Screen):
             happened.insert(0, f"End state reached now: {end_states[holding[0]].label}")
         self.query_one("#conditions", Static).update("\n".join(happened) or "nothing yet")
         self._show_situation(view)
+        self._queue = {q["entry"]: q for q in view["queue"]}  # for the notes of the highlighted entry
         fill_table(self.query_one("#queue", DataTable), [
             (q["entry"], [q["entry"], q["reason"], ", ".join(q["recipients"]), q["title"]]) for q in view["queue"]])
         self._show_queue_detail()
@@ -335,8 +337,7 @@ class FacilitatorScreen(Screen):
 
     def _show_queue_detail(self) -> None:
         entry = selected_key(self.query_one("#queue", DataTable))
-        view_queue = {q["entry"]: q for q in self.app.session.view(FACILITATOR)["queue"]}
-        q = view_queue.get(entry)
+        q = self._queue.get(entry)
         self.query_one("#queue-detail", Static).update(
             f"Controller notes for {entry}: {reflow(q['notes']) or '(none)'}" if q else
             "No inject waiting. Deliver one from the library with l.")
@@ -466,8 +467,7 @@ class FacilitatorScreen(Screen):
 
     @on(Button.Pressed, "#resolve")
     def _resolve(self) -> None:
-        item = selected_key(self.query_one("#ledger", DataTable)) if self.query_one("#ledger").has_focus else None
-        item = item or selected_key(self.query_one("#ledger", DataTable)) or selected_key(self.query_one("#proposals", DataTable))
+        item = selected_key(self.query_one("#ledger", DataTable)) or selected_key(self.query_one("#proposals", DataTable))
         choices = self.app.session.resolution_choices(item) if item else []
         if not choices:
             self.notify("Select a commitment or a deal first", severity="warning")
