@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -16,14 +17,15 @@ from . import events as ev
 from .model import Effects
 from .narrate import describe, parse_effects
 from .session import FACILITATOR, Refused, Session, SessionError
+from .text import visible
 
 EXIT_OK, EXIT_INVALID, EXIT_REFUSED = 0, 1, 3
 
 
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:
     if getattr(args, "json", False):
-        print(json.dumps({"ok": False, "error": message}))
-    print(f"exercise: {message}", file=sys.stderr)
+        _print_json({"ok": False, "error": message})
+    print(f"exercise: {visible(message)}", file=sys.stderr)
     return code
 
 
@@ -31,18 +33,30 @@ def _open(args: argparse.Namespace) -> Session:
     return Session.open(args.session)
 
 
-def _report(args: argparse.Namespace, session: Session, events: list[ev.Event], extra: dict | None = None) -> int:
+def _report(args: argparse.Namespace, session: Session, events: list[ev.Event], extra: dict | None = None,
+            role: str = FACILITATOR) -> int:
+    """Print what happened as ``role`` may see it (a team is not told of others' secrets)."""
     from .serial import event_data
 
+    seen = session.seen_by(role, events)
     if args.json:
-        out = [{"type": t, **d} for t, d in map(event_data, events)]
-        print(json.dumps({"ok": True, "events": out, **(extra or {})}, ensure_ascii=False))
+        out = [{"type": t, **d} for t, d in map(event_data, seen)]
+        _print_json({"ok": True, "events": out, **(extra or {})})
     else:
-        for event in events:
-            print(describe(event, session.scenario))
-        if not events:
-            print("nothing changed")
+        for event in seen:
+            print(visible(describe(event, session.scenario)))
+        if not seen:
+            print("done" if events else "nothing changed")
     return EXIT_OK
+
+
+def _print_json(data, indent: int | None = None) -> None:
+    """JSON with every control character escaped (JSON escapes C0 itself; DEL and C1 too here)."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    print(_UNESCAPED_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+_UNESCAPED_CONTROLS = re.compile(r"[\x7f-\x9f]")
 
 
 def run(handler, args: argparse.Namespace) -> int:
@@ -57,7 +71,7 @@ def run(handler, args: argparse.Namespace) -> int:
 
 def _act(args: argparse.Namespace, command: cmd.Command, actor: str = FACILITATOR) -> int:
     with _open(args) as session:
-        return _report(args, session, session.act(command, actor))
+        return _report(args, session, session.act(command, actor), role=actor)
 
 
 def _team_actor(args: argparse.Namespace) -> str:
@@ -136,9 +150,9 @@ def status(args: argparse.Namespace) -> int:
     with _open(args) as session:
         view = session.view(args.as_role)
         if args.json:
-            print(json.dumps(view, ensure_ascii=False, indent=1))
+            _print_json(view, indent=1)
         else:
-            print(status_text(view))
+            print(visible(status_text(view)))
     return EXIT_OK
 
 
@@ -191,7 +205,8 @@ def revise(args: argparse.Namespace) -> int:
             keep(args.detail, move and move.detail) or "", keep(args.answers, move and move.answers) or "",
             keep(args.argument, move and move.arguments) or [], keep(args.term, move and move.terms) or [],
         )
-        return _report(args, session, session.act(command, _team_actor(args)))
+        actor = _team_actor(args)
+        return _report(args, session, session.act(command, actor), role=actor)
 
 
 def withdraw(args: argparse.Namespace) -> int:

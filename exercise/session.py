@@ -12,9 +12,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import attrs
-
-from . import access, engine, serial
+from . import access, engine, serial, text
+from . import visibility as see
 from . import commands as cmd
 from . import events as ev
 from .conditions import compile_condition
@@ -142,11 +141,12 @@ class Session:
     def act(self, command: cmd.Command, actor: str = FACILITATOR, command_id: str | None = None) -> list[ev.Event]:
         """Carry out ``command`` for ``actor``; returns its events, or raises Refused.
 
-        Line ends in typed text become "\n" (a browser sends "\r\n"), so every copy of the
-        session, exported or imported, holds the same text. A repeated ``command_id`` (a
-        retry) returns what the first attempt wrote.
+        Typed text is cleaned first (``exercise.text.clean``): line ends become "\n" (a
+        browser sends "\r\n"), so every copy of the session holds the same text, and terminal
+        controls are dropped, so no player can drive another's terminal. A repeated
+        ``command_id`` (a retry) returns what the first attempt wrote.
         """
-        command = _plain_line_ends(command)
+        command = text.clean_fields(command)
         return self._transact(lambda state: engine.decide(self.rules, state, command, actor), command_id)
 
     def append_events(self, events: list[ev.Event]) -> None:
@@ -214,7 +214,7 @@ class Session:
     def save_draft(self, role: str, draft: dict[str, Any]) -> None:
         """Keep what ``role`` is composing, so a closed tab or a restart loses nothing."""
         self.journal.side_write("drafts", "INSERT OR REPLACE INTO drafts (role, data, updated) VALUES (?, ?, ?)",
-                                (role, json.dumps(draft, ensure_ascii=False), access.now()))
+                                (role, json.dumps(text.clean_fields(draft), ensure_ascii=False), access.now()))
 
     def draft(self, role: str) -> dict[str, Any] | None:
         """The draft ``role`` left, if any."""
@@ -253,21 +253,15 @@ class Session:
         if role != FACILITATOR and role not in self.scenario.teams:
             raise Refused(f"unknown role '{role}' (facilitator, or a team: {', '.join(self.scenario.teams)})")
 
+    def seen_by(self, role: str, events: list[ev.Event]) -> list[ev.Event]:
+        """The ones of ``events`` (already folded) that ``role`` may see, as ``view`` shows them."""
+        self.check_role(role)
+        return [e for e in events if see.sees_event(self.state, e, role)]
+
     def view(self, role: str = FACILITATOR) -> dict[str, Any]:
         """What ``role`` may see, as plain data: the facilitator everything, a team its share."""
         self.check_role(role)
         return build_view(self.scenario, self.state, role)
-
-
-def _plain_line_ends(value):
-    if type(value) is str:  # not a str-based enum member
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-    if isinstance(value, list):
-        return [_plain_line_ends(v) for v in value]
-    if attrs.has(type(value)):
-        return attrs.evolve(value, **{f.name: _plain_line_ends(getattr(value, f.name))
-                                      for f in attrs.fields(type(value)) if f.init})
-    return value
 
 
 # --- views -----------------------------------------------------------------------------------
@@ -284,20 +278,13 @@ def _ruling(ruling: ev.Ruled | None) -> dict | None:
 def build_view(scenario: Scenario, state: GameState, role: str) -> dict[str, Any]:
     """The state as ``role`` sees it."""
     facilitator = role == FACILITATOR
-
-    def sees_move(move) -> bool:
-        return facilitator or move.revealed or move.team == role
-
-    def sees_ruling(move) -> bool:
-        return facilitator or move.team == role or (move.ruling is not None and move.ruling.public)
-
     moves = [
         {
             "id": m.id, "team": m.team, "kind": m.kind, "headline": m.headline, "turn": m.turn,
             "targets": m.targets, "detail": m.detail, "answers": m.answers, "arguments": m.arguments,
-            "terms": m.terms, "status": m.status, "ruling": _ruling(m.ruling) if sees_ruling(m) else None,
+            "terms": m.terms, "status": m.status, "ruling": _ruling(m.ruling) if see.sees_ruling(m, role) else None,
         }
-        for m in state.moves.values() if sees_move(m)
+        for m in state.moves.values() if see.sees_move(m, role)
     ]
     deliveries = [
         {
@@ -308,10 +295,8 @@ def build_view(scenario: Scenario, state: GameState, role: str) -> dict[str, Any
             "response_options": d.inject.response_options,
             **({"expected_actions": d.inject.expected_actions} if facilitator else {}),
         }
-        for d in state.deliveries.values() if facilitator or d.reaches(role)
+        for d in state.deliveries.values() if see.sees_delivery(d, role)
     ]
-    visible_deliveries = {d["id"] for d in deliveries}
-    visible_moves = {m["id"] for m in moves}
     proposals = [
         {
             "id": p.id, "by": p.by, "origin": p.origin, "title": p.title, "terms": p.terms,
@@ -320,7 +305,7 @@ def build_view(scenario: Scenario, state: GameState, role: str) -> dict[str, Any
             "violated_by": p.violated_by,
         }
         for p in state.proposals.values()
-        if facilitator or role in p.parties or p.origin in visible_deliveries or p.origin in visible_moves
+        if see.sees_proposal(state, p, role)
     ]
     teams = {
         t.id: {
@@ -356,12 +341,12 @@ def build_view(scenario: Scenario, state: GameState, role: str) -> dict[str, Any
         ],
         "conditions": [
             {"kind": e.kind, "team": e.team, "item": e.item, "holds": e.holds, "turn": e.turn}
-            for e in state.condition_log if facilitator or e.team == role
+            for e in state.condition_log if see.sees_condition(e, role)
         ],
         "notes": [
             {"author": n.author, "text": n.text, "turn": n.turn, "category": n.category, "team": n.team,
              "owner": n.owner, "due": n.due}
-            for n in state.notes if facilitator or n.author == role
+            for n in state.notes if see.sees_note(n, role)
         ],
         "history": [list(entry) for entry in state.history],
         "end_state": state.end_state,

@@ -29,6 +29,7 @@ SCENARIO = load_scenario(bundled.find_scenario(FLAGSHIP))
 INJECTS = {**load_library()[0].injects, **SCENARIO.injects}  # a scenario's (overridden) injects win
 SESSION = "game.session"
 LINE_LIMIT = 200  # a "short line" of human output
+TEAM_COMMANDS = {"submit", "revise", "withdraw", "ready", "respond"}  # --team is who acts
 
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
 
@@ -213,7 +214,15 @@ class Game:
         assert r.stderr == "", r.stderr
         out = json.loads(r.stdout)
         assert out["ok"] is True and isinstance(out["events"], list)
-        return self._take(out["events"])
+        acting = command in TEAM_COMMANDS and "--as-facilitator" not in args
+        team = args[args.index("--team") + 1] if acting else None
+        if team is None:
+            return self._take(out["events"])
+        # A team is told only what it may see; the journal holds the rest.
+        self._archive = None
+        new = self.events()[len(self.log):]
+        assert_seen_by(team, out["events"], new)
+        return self._take(new)
 
     def human(self, command: str, *args: str) -> list[str]:
         """Run ``command SESSION args`` without --json: one short line per event written."""
@@ -263,6 +272,14 @@ class Game:
         assert r.returncode == 3
         out = json.loads(r.stdout)
         assert out["ok"] is False and re.search(why, out["error"]), out
+
+
+def assert_seen_by(team: str, told: list[dict], written: list[dict]) -> None:
+    """``told`` is ``written`` less what ``team`` may not see: the queue, others' conditions and notes."""
+    hidden = [e for e in written if e["type"] in ("InjectQueued", "InjectSkipped")
+              or (e["type"] == "ConditionChanged" and e["team"] != team)
+              or (e["type"] == "NoteAdded" and e["author"] != team)]
+    assert _strip_none(told) == _strip_none([e for e in written if e not in hidden]), (types(told), types(written))
 
 
 def R(*args: str, why: str) -> tuple[tuple[str, ...], str]:

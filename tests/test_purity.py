@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parent.parent / "exercise"
-CORE = ["model", "events", "commands", "state", "engine", "analysis"]
+CORE = ["model", "events", "commands", "state", "engine", "analysis", "visibility", "text"]
 FORBIDDEN = {"textual", "rich", "sqlite3", "jinja2", "tomllib", "tomli_w", "io", "os", "pathlib", "shutil", "subprocess"}
 FORBIDDEN_CALLS = {"open"}
 

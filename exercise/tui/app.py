@@ -110,6 +110,10 @@ class ConsoleApp(App):
         self.refresh_console()
         return events
 
+    def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:
+        """A toast, always as plain text: messages quote what players typed (widgets pass markup=True)."""
+        super().notify(message, markup=False, **kwargs)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         console = next((s for s in reversed(self.screen_stack) if hasattr(s, "palette_commands")), None)

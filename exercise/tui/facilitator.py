@@ -20,8 +20,8 @@ from ..narrate import describe, effects_text, parse_effects
 from ..session import FACILITATOR, Refused
 from .widgets import (
     seen_text,
-    ConfirmScreen, InfoScreen, MoveComposer, PromptScreen, TracksPanel, fill_table, header_text, plain,
-    selected_key,
+    ConfirmScreen, InfoScreen, MoveComposer, PromptScreen, TracksPanel, fill_table, header_text, options,
+    plain, selected_key,
 )
 
 def reflow(text: str) -> str:
@@ -133,7 +133,7 @@ class ChooseScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, markup=False, classes="question")
-            yield Select(self.options, id="choice", allow_blank=False)
+            yield Select(options(self.options), id="choice", allow_blank=False)
             if self.extra:
                 yield Input(placeholder=self.extra, id="extra")
             with Horizontal(classes="buttons"):

@@ -1,7 +1,8 @@
 """Widgets both consoles use: tracks, the move composer, and small dialogs.
 
 Text a player typed is always passed as ``rich.text.Text`` or with ``markup=False``, so
-``[bold]x[/]`` in a headline shows those characters.
+``[bold]x[/]`` or ``[@click=app.quit]`` in a headline shows those characters and does
+nothing: ``fill_table`` and ``options`` make every string cell and option plain text.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ def seen_text(last_seen: str | None) -> str:
 def plain(text: str) -> Text:
     """Player text as a renderable that is never parsed as markup."""
     return Text(text)
+
+
+def options(pairs: list[tuple[str, str]]) -> list[tuple[Text, str]]:
+    """(label, value) pairs for a Select, each label plain text (a title may hold ``[link=...]``)."""
+    return [(plain(label), value) for label, value in pairs]
 
 
 class TracksPanel(Vertical):
@@ -97,7 +103,7 @@ class MoveComposer(Vertical):
         kinds = [(f"{self.scenario.move_kinds[k].label} ({k})", k) for k in self.scenario.team_kinds(self.team)]
         others = [t for t in self.scenario.teams if t != self.team]
         yield Label("New move", id="composer-title", classes="heading")
-        yield Select(kinds, prompt="Kind of move", id="kind", allow_blank=True)
+        yield Select(options(kinds), prompt="Kind of move", id="kind", allow_blank=True)
         yield Field(placeholder="Headline: the move in one line", id="headline")
         yield TextField(id="detail", soft_wrap=True, tab_behavior="focus")
         yield SelectionList(*[(self.scenario.teams[t].name, t) for t in others], (
@@ -122,15 +128,15 @@ class MoveComposer(Vertical):
         proposes = kind is not None and kind.commitment is Commitment.PROPOSAL
         self.query_one("#terms", TextArea).set_class(not proposes, "hidden")
 
-    def set_answerable(self, options: list[tuple[str, str]]) -> None:
+    def set_answerable(self, answerable: list[tuple[str, str]]) -> None:
         """What a move may answer: (label, id) of delivered injects and open proposals."""
-        if options == self._answers:
+        if answerable == self._answers:
             return
         select = self.query_one("#answers", Select)
         keep = select.value
-        self._answers = options
-        select.set_options(options)
-        if any(value == keep for _, value in options):
+        self._answers = answerable
+        select.set_options(options(answerable))
+        if any(value == keep for _, value in answerable):
             select.value = keep
 
     def values(self) -> dict:
@@ -272,7 +278,11 @@ def selected_key(table: DataTable) -> str | None:
 
 
 def fill_table(table: DataTable, rows: list[tuple[str, list]]) -> None:
-    """Replace a table's rows, keeping the cursor on the same row where it still exists."""
+    """Replace a table's rows, keeping the cursor on the same row where it still exists.
+
+    String cells are shown as plain text, never as markup.
+    """
+    rows = [(key, [plain(c) if isinstance(c, str) else c for c in cells]) for key, cells in rows]
     keep = selected_key(table)
     current = [(key.value, [table.get_cell(key, col) for col in table.columns]) for key in table.rows]
     if current == rows:
