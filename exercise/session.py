@@ -40,8 +40,8 @@ class _Conditions(dict):
         self.tracks = {t.id: t.start for t in scenario.tracks.values()}
         self.flags = {f.id: f.start for f in scenario.flags.values()}
 
-    def __missing__(self, text: str):
-        self[text] = compiled = compile_condition(text, self.tracks, self.flags)
+    def __missing__(self, condition: str):
+        self[condition] = compiled = compile_condition(condition, self.tracks, self.flags)
         return compiled
 
 

@@ -183,3 +183,16 @@ def test_seen_by_hides_the_queue_and_others_deliveries(tmp_path):
         assert any(type(e).__name__ == "InjectQueued" for e in begun)
         assert not any(type(e).__name__ == "InjectQueued" for e in s.seen_by("blue", begun))
         assert s.seen_by(FACILITATOR, begun) == begun
+
+
+@run_async
+async def test_a_console_shows_old_escapes_written_out(moves_open):
+    submitted = serial.event_data(MoveSubmitted("m1", "blue", "propose", "Old " + ESCAPES, 1))
+    with Journal.open(moves_open) as journal:
+        journal.transact(lambda new: [submitted])
+    fac = make_app(moves_open, FACILITATOR, poll=False)
+    async with fac.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        cells = [c.plain for c in fac.screen.query_one("#moves", DataTable).get_row_at(0)]
+        assert "Old \\x1b]8;;https://evil.example\\x07click" in cells[-1] and not controls(cells[-1])

@@ -18,6 +18,7 @@ from .. import commands as cmd
 from ..events import Outcome
 from ..narrate import describe, effects_text, parse_effects
 from ..session import FACILITATOR, Refused
+from ..text import visible
 from .widgets import (
     seen_text,
     ConfirmScreen, InfoScreen, MoveComposer, PromptScreen, TracksPanel, fill_table, header_text, options,
@@ -86,15 +87,15 @@ class AdjudicationPanel(Vertical):
             return
         text = Text()
         text.append(f"{move['id']} · {move['team']} · {move['kind']} · {move['status']}\n", style="bold")
-        text.append(move["headline"] + "\n")
+        text.append(plain(move["headline"] + "\n"))
         if move["detail"]:
-            text.append(move["detail"] + "\n", style="italic")
+            text.append(visible(move["detail"] + "\n"), style="italic")
         for argument in move["arguments"]:
-            text.append(f"  + {argument}\n")
+            text.append(plain(f"  + {argument}\n"))
         if move["ruling"]:
             ruling = move["ruling"]
             narrative = f": {ruling['narrative']}" if ruling["narrative"] else ""
-            text.append(f"Ruled {ruling['outcome']}{narrative}", style="bold green")
+            text.append(visible(f"Ruled {ruling['outcome']}{narrative}"), style="bold green")
         self.query_one("#adj-move", Static).update(text)
         self.default_effects = effects_text(self.scenario.move_kinds[move["kind"]].effects)
         self.query_one("#effects", Input).value = self.default_effects
@@ -309,7 +310,7 @@ class FacilitatorScreen(Screen):
             for i, n in enumerate(view["notes"])])
         log = self.query_one("#log", RichLog)
         for event in session.log[self._logged:]:
-            log.write(Text(describe(event, scenario)))
+            log.write(plain(describe(event, scenario)))
         self._logged = len(session.log)
         panel = self.query_one(AdjudicationPanel)
         panel.display = any(m["status"] == "revealed" for m in moves)  # nothing to rule on before a reveal

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, SelectionList, Sparkline, Static, TextArea
 
 from ..model import ALL_TEAMS, Commitment, Scenario
+from ..text import visible
 
 
 PHASES = {"briefing": "briefing: injects to deliver", "moves": "moves open", "adjudication": "adjudication",
@@ -39,8 +40,8 @@ def seen_text(last_seen: str | None) -> str:
 
 
 def plain(text: str) -> Text:
-    """Player text as a renderable that is never parsed as markup."""
-    return Text(text)
+    """Player text as a renderable that is never parsed as markup (controls written out visibly)."""
+    return Text(visible(text))
 
 
 def options(pairs: list[tuple[str, str]]) -> list[tuple[Text, str]]:
