@@ -19,6 +19,7 @@ from cattrs.errors import BaseValidationError
 
 from . import bundled, model
 from .conditions import ConditionError, compile_condition
+from .text import first_control, visible
 from .tomlconvert import error_paths, make_converter, toml_keys
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -111,13 +112,31 @@ def read_toml(path: Path) -> tuple[dict | None, list[Problem]]:
         where = _line_col(data, exc.start)
         return None, [Problem(name, where, f"byte 0x{data[exc.start]:02x} is not UTF-8 (save the file as UTF-8)")]
     try:
-        return tomllib.loads(text), []
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = "$"
         if match := re.search(r"\s*\(at (line \d+, column \d+|end of document)\)$", message):
             where, message = match.group(1), message[: match.start()]
         return None, [Problem(name, where, f"not valid TOML: {message} (fix the syntax there)")]
+    controls = [Problem(name, where, f"holds the control character {visible(ch)} (remove it: it would drive "
+                                      "the players' terminals)") for where, ch in _control_characters(raw)]
+    return (None, controls) if controls else (raw, [])
+
+
+def _control_characters(raw: dict) -> list[tuple[str, str]]:
+    """(field path, first control character) of every string in ``raw`` holding one (tab, line ends aside)."""
+    found, stack = [], [("$", raw)]
+    while stack:  # not recursive: a deeply nested file is not a RecursionError here
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if ch := first_control(value):
+                found.append((where, ch))
+        elif isinstance(value, dict):
+            stack += [(f"{where}.{k}", v) for k, v in reversed(value.items())]
+        elif isinstance(value, list):
+            stack += [(f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value)))]
+    return found
 
 
 # --- structuring ---------------------------------------------------------------------------

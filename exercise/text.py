@@ -21,6 +21,12 @@ def clean(text: str) -> str:
     return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def first_control(text: str) -> str | None:
+    """The first control character ``clean`` would drop (a line end aside), or None."""
+    match = _CONTROLS.search(text.replace("\r", ""))
+    return match.group() if match else None
+
+
 def visible(text: str) -> str:
     """``text`` with each control character but tab and newline written out, e.g. ``\\x1b``."""
     return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

@@ -196,3 +196,15 @@ async def test_a_console_shows_old_escapes_written_out(moves_open):
         await pilot.pause()
         cells = [c.plain for c in fac.screen.query_one("#moves", DataTable).get_row_at(0)]
         assert "Old \\x1b]8;;https://evil.example\\x07click" in cells[-1] and not controls(cells[-1])
+
+
+def test_a_scenario_file_with_a_control_character_names_each_field(fixture_tree):
+    path = fixture_tree / "scenarios" / "minimal.toml"
+    path.write_text(path.read_text().replace('background = "Two sides."', 'background = "Two \\u001b[2J sides."')
+                    .replace('text = "Blue wants calm."', 'text = "Blue \\u009b wants calm."'))
+    r = cli("validate", str(path), "--library", str(fixture_tree / "injects"), cwd=fixture_tree)
+    assert r.returncode == 1
+    lines = r.stderr.splitlines()
+    assert f"{path}: $.scenario.background: holds the control character \\x1b" in lines[0]
+    assert f"{path}: $.teams.blue.position.stance[0].text: holds the control character \\x9b" in lines[1]
+    assert not controls(r.stderr.replace("\n", ""))
