@@ -8,6 +8,8 @@ wrong (argparse's usage errors); 3 the game's rules refused the command (nothing
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -275,23 +277,53 @@ def _add_play_commands(commands) -> None:
     p.add_argument("--session", metavar="FILE", help="the session file to create (default: beside the archive)")
 
 
+def _not_utf8(argv: list[str]) -> str | None:
+    """The option (or argument) whose text was not UTF-8 on the command line, if any.
+
+    Python hands such bytes over as lone surrogates, which can be neither stored nor printed.
+    """
+    for i, token in enumerate(argv):
+        if any("\udc80" <= ch <= "\udcff" for ch in token):
+            if token.startswith("--") and "=" in token:
+                return token.split("=", 1)[0]
+            return argv[i - 1] if i and argv[i - 1].startswith("-") else f"argument {i + 1}"
+    return None
+
+
+def _stdout_gone() -> int:
+    """The reader of standard output went away (``| head``): stop quietly."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the flush at exit goes nowhere
+    except (OSError, ValueError):
+        pass
+    return EXIT_OK
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(128 + signum)  # so that 'finally' clean-ups run (a half-made session file)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
+    bad = _not_utf8(argv)
+    if bad:
+        print(f"exercise: {bad}: not valid UTF-8 text (set the terminal to UTF-8 and type it again)", file=sys.stderr)
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     if not getattr(args, "func", None) and not getattr(args, "play", None):
         parser.print_help()
         return EXIT_USAGE
-    if getattr(args, "play", None):
-        from . import cli_play
-
-        try:
-            return cli_play.run(getattr(cli_play, args.play), args)
-        except KeyboardInterrupt:
-            return 130
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
+        if getattr(args, "play", None):
+            from . import cli_play
+
+            return cli_play.run(getattr(cli_play, args.play), args)
         return args.func(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        return EXIT_OK
+        return _stdout_gone()

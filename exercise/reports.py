@@ -28,6 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from . import analysis, bundled
+from .files import write_atomic
 from .model import Scenario
 
 FORMATS = ("md", "html", "pdf")
@@ -387,7 +388,7 @@ def html_to_pdf(html: str, path: Path | str) -> None:
     except OSError as exc:  # installed, but its system libraries (Pango) cannot be loaded
         raise ReportError(f"{PDF_MISSING} (WeasyPrint is installed but cannot load its libraries: "
                           f"{md_text(exc)})") from None
-    weasyprint.HTML(string=html).write_pdf(str(path))
+    write_atomic(path, weasyprint.HTML(string=html).write_pdf())
 
 
 def pdf_available() -> bool:
@@ -426,7 +427,7 @@ def produce(kind: str, fmt: str, context: dict[str, Any], output: Path | str | N
             progress(total, total)
         return None
     if output is not None:
-        Path(output).write_text(text, encoding="utf-8")
+        write_atomic(output, text)
         return None
     return text
 
