@@ -91,9 +91,7 @@ def main() -> None:
     scenario, events = synthetic_events(args.events)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "replay.session"
-        session = Session.create(path, scenario, 1, begin=False)
-        for start in range(0, len(events), 10_000):
-            session.append_events(events[start:start + 10_000])
+        session = Session.create(path, scenario, 1, events=events)
         expected = session.state
         session.close()
 

@@ -84,8 +84,6 @@ def import_archive(path: Path, session_path: Path | None = None) -> Session:
         raise ArchiveError(f"{path}: replaying the events does not reach the archived final state")
     target = session_path or path.with_suffix(".session")
     try:
-        session = Session.create(target, scenario, seed, begin=False)
+        return Session.create(target, scenario, seed, events=events)
     except SessionError as exc:
         raise ArchiveError(str(exc)) from None
-    session.append_events(events)
-    return session

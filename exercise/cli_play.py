@@ -15,8 +15,10 @@ from pathlib import Path
 from . import commands as cmd
 from . import events as ev
 from .model import Effects
+from .files import write_atomic
 from .narrate import describe, parse_effects
 from .session import FACILITATOR, Refused, Session, SessionError
+from .store import JournalError
 from .text import visible
 
 EXIT_OK, EXIT_INVALID, EXIT_REFUSED = 0, 1, 3
@@ -63,7 +65,7 @@ def run(handler, args: argparse.Namespace) -> int:
     """Run a play handler, turning the session's errors into messages and exit codes."""
     try:
         return handler(args)
-    except SessionError as exc:
+    except (SessionError, JournalError) as exc:
         return _fail(args, str(exc), EXIT_INVALID)
     except Refused as exc:
         return _fail(args, f"refused: {exc}", EXIT_REFUSED)
@@ -116,8 +118,11 @@ def start(args: argparse.Namespace) -> int:
 
 def _console(path: Path, role: str) -> int:
     """Run a console until its user quits; errors with the file or role are one line."""
+    import signal
+
     from .tui.app import make_app
 
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Textual restores the terminal on its own way out
     app = make_app(path, role)
     app.run()
     return app.return_code or EXIT_OK
@@ -284,7 +289,10 @@ def export(args: argparse.Namespace) -> int:
     with _open(args) as session:
         text = export_text(session)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            write_atomic(args.output, text)
+        except OSError as exc:
+            return _fail(args, f"{args.output}: cannot be written ({exc.strerror or exc})", EXIT_INVALID)
         if not args.json:
             print(f"exported {args.session} to {args.output}")
         else:

@@ -7,7 +7,8 @@ import hashlib
 import json
 from typing import Any
 
-from cattrs import Converter
+from cattrs import Converter, transform_error
+from cattrs.errors import BaseValidationError
 
 from . import events as ev
 from . import model
@@ -26,9 +27,21 @@ def event_data(event: ev.Event) -> tuple[str, dict[str, Any]]:
     return ev.event_type(event), _converter.unstructure(event)
 
 
+class EventError(ValueError):
+    """Stored event data that is not an event this version knows."""
+
+
 def event_from(type_name: str, data: dict[str, Any]) -> ev.Event:
-    """The event a (type name, data) pair stands for."""
-    return _converter.structure(data, ev.EVENT_TYPES[type_name])
+    """The event a (type name, data) pair stands for; EventError saying what is wrong if none."""
+    cls = ev.EVENT_TYPES.get(type_name)
+    if cls is None:
+        raise EventError(f"unknown event type '{type_name}'")
+    try:
+        return _converter.structure(data, cls)
+    except BaseValidationError as exc:
+        raise EventError(f"{type_name}: {'; '.join(transform_error(exc))}") from None
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise EventError(f"{type_name}: {exc}") from None
 
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:

@@ -7,6 +7,7 @@ transaction, on the latest state, so several processes can act on one session at
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from pathlib import Path
@@ -30,6 +31,15 @@ FACILITATOR = cmd.FACILITATOR
 
 class SessionError(Exception):
     """A session that cannot be created or opened; the message is for the user."""
+
+
+@contextlib.contextmanager
+def _as_session_error():
+    """The journal's errors, as the session's (every shell catches SessionError)."""
+    try:
+        yield
+    except JournalError as exc:
+        raise SessionError(str(exc)) from None
 
 
 class _Conditions(dict):
@@ -72,10 +82,12 @@ class Session:
     # -- opening --------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path | str, scenario: Scenario, seed: int | None = None, begin: bool = True) -> Session:
+    def create(cls, path: Path | str, scenario: Scenario, seed: int | None = None, begin: bool = True,
+               events: list[ev.Event] | None = None) -> Session:
         """Start a new session file for ``scenario`` (refuses to overwrite a file).
 
-        With ``begin`` turn 1 starts at once; without, the journal is left empty (for an import).
+        The file appears whole with its first events, or not at all: with ``begin`` turn 1
+        has begun; with ``events`` (an import) it holds them instead.
         """
         path = Path(path)
         seed = scenario.info.seed if seed is None else seed
@@ -85,14 +97,13 @@ class Session:
             "scenario_id": scenario.info.id,
             "seed": str(seed),
         }
+        if events is None:
+            events = engine.begin(make_rules(scenario, seed), GameState.initial(scenario)) if begin else []
         try:
-            journal = Journal.create(path, meta)
+            journal = Journal.create(path, meta, [serial.event_data(e) for e in text.clean_fields(events)])
         except JournalError as exc:
             raise SessionError(str(exc)) from None
-        session = cls(journal, path)
-        if begin:
-            session._transact(lambda state: engine.begin(session.rules, state))
-        return session
+        return cls(journal, path)
 
     @classmethod
     def open(cls, path: Path | str) -> Session:
@@ -118,14 +129,19 @@ class Session:
     def _fold(self, records: list[Record]) -> None:
         for record in records:
             if record.seq > self.applied:
-                event = serial.event_from(record.type, record.data)
-                self.state.apply(event)
+                try:
+                    event = serial.event_from(record.type, record.data)
+                    self.state.apply(event)
+                except (serial.EventError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                    reason = exc if isinstance(exc, serial.EventError) else f"{record.type} does not follow ({exc!r})"
+                    raise SessionError(f"{self.path}: the session file is damaged (event {record.seq}: {reason})") from None
                 self.log.append(event)
                 self.applied = record.seq
 
     def refresh(self) -> bool:
         """Fold what others have committed since; True if anything was new."""
-        records = self.journal.read(self.applied)
+        with _as_session_error():
+            records = self.journal.read(self.applied)
         self._fold(records)
         return bool(records)
 
@@ -134,7 +150,8 @@ class Session:
             self._fold(new_records)
             return [serial.event_data(e) for e in decide(self.state)]
 
-        records = self.journal.transact(on_latest, command_id or uuid.uuid4().hex)
+        with _as_session_error():
+            records = self.journal.transact(on_latest, command_id or uuid.uuid4().hex)
         self._fold(records)
         return [serial.event_from(r.type, r.data) for r in records]
 
@@ -149,13 +166,10 @@ class Session:
         command = text.clean_fields(command)
         return self._transact(lambda state: engine.decide(self.rules, state, command, actor), command_id)
 
-    def append_events(self, events: list[ev.Event]) -> None:
-        """Write ``events`` as they are, in one transaction (an import replays an archive so)."""
-        self._transact(lambda state: events)
-
     def changed(self) -> bool:
         """True when another connection has committed since the last look (cheap to poll)."""
-        version = self.journal.data_version()
+        with _as_session_error():
+            version = self.journal.data_version()
         seen, self._data_version = self._data_version, version
         return seen != version
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import secrets
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import attrs
+
+from . import files
 
 SCHEMA_VERSION = 1
 APPLICATION = "exercise-session"
@@ -85,11 +86,13 @@ class Journal:
     # -- opening -------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path | str, meta: dict[str, str]) -> Journal:
-        """Create a new session file holding ``meta``; refuse if the file exists.
+    def create(cls, path: Path | str, meta: dict[str, str], events: list[tuple[str, dict]] = ()) -> Journal:
+        """Create a new session file holding ``meta`` and its first ``events``; refuse if the file exists.
 
         The file is built beside its destination and linked into place whole, so no one
-        ever sees a half-made session and two creators cannot both succeed.
+        ever sees a half-made session and two creators cannot both succeed. A build that was
+        killed leaves a temporary file named for its process; the next create beside it
+        removes it.
         """
         path = Path(path)
         reserved = {"schema_version", "application"} & meta.keys()
@@ -99,8 +102,11 @@ class Journal:
             raise TypeError("meta keys and values must be strings")
         if path.exists():
             raise JournalError(f"{path}: already exists; not overwriting it")
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        files.remove_abandoned(path.parent)
+        tmp = files.temporary_beside(path)
         rows = {"schema_version": str(SCHEMA_VERSION), "application": APPLICATION, **meta}
+        now = datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
+        event_rows = [(seq, _type(t), _encode(_data(d)), now) for seq, (t, d) in enumerate(events, 1)]
         try:
             con = sqlite3.connect(tmp, isolation_level=None)
             try:
@@ -110,6 +116,7 @@ class Journal:
                 for statement in filter(str.strip, _SCHEMA.split(";")):
                     con.execute(statement)
                 con.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", rows.items())
+                con.executemany(_INSERT, event_rows)
                 con.execute("COMMIT")
             finally:
                 con.close()  # checkpoints the WAL into the file and removes it
@@ -146,12 +153,21 @@ class Journal:
             raise JournalError(f"{path}: not an exercise session (not an SQLite file)")
         con = None
         try:
-            uri = path.resolve().as_uri() + "?mode=rw"
-            con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
-            meta = cls._check(path, con)
-            con.execute("PRAGMA synchronous=FULL")
-            if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                con.execute("PRAGMA journal_mode=WAL")
+            try:
+                con = cls._connect(path, "mode=rw")
+                meta = cls._check(path, con)
+                con.execute("PRAGMA synchronous=FULL")
+                if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    con.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.Error as e:
+                if not getattr(e, "sqlite_errorname", "").startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+                    raise
+                # A file (or folder) this user may read but not write: open it to read only.
+                # WAL needs a writable -shm file beside it, so fall back to reading it as it is.
+                if con is not None:
+                    con.close()
+                con = cls._connect(path, "mode=ro&immutable=1")
+                meta = cls._check(path, con)
         except (sqlite3.Error, OSError) as e:
             if con is not None:
                 con.close()
@@ -160,6 +176,11 @@ class Journal:
             con.close()
             raise
         return cls(path, con, meta)
+
+    @staticmethod
+    def _connect(path: Path, mode: str) -> sqlite3.Connection:
+        uri = f"{path.resolve().as_uri()}?{mode}"
+        return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
 
     @staticmethod
     def _check(path: Path, con: sqlite3.Connection) -> dict[str, str]:
@@ -335,7 +356,8 @@ def _error(path: Path, e: BaseException) -> JournalError:
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         return JournalError(f"{path}: the session file is damaged ({_reason(e)})")
     if name.startswith("SQLITE_READONLY") or isinstance(e, PermissionError):
-        return JournalError(f"{path}: cannot write the session file ({_reason(e)})")
+        return JournalError(f"{path}: cannot write the session file: it is read-only for this user "
+                            "(status, export and report still read it; check its and its folder's permissions)")
     return JournalError(f"{path}: cannot use the session file ({_reason(e)})")
 
 
