@@ -19,6 +19,23 @@ from .events import Answer, Outcome
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
 
 
+def _bounded(low: int, high: int):
+    """An argparse type: a whole number from ``low`` to ``high``, or a usage error saying so."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text[:20]}{'…' if len(text) > 20 else ''} is out of range "
+                                             f"(from {low} to {high})")
+        return value
+
+    return parse
+
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from . import bundled
     from .loading import validate
@@ -119,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
                             description="A readable summary of a scenario: teams and positions with their "
                             "sources, tracks and flags, the MSEL by turn, and the end states.")
     p.add_argument("scenario", metavar="SCENARIO")
-    p.add_argument("--width", type=int, default=None, help="wrap text at this many columns")
+    p.add_argument("--width", type=_bounded(20, 1000), default=None, help="wrap text at this many columns")
     p.set_defaults(func=_cmd_show)
     _add_play_commands(commands)
     _add_report_commands(commands)
@@ -191,7 +208,7 @@ def _add_play_commands(commands) -> None:
             "Create a session file for SCENARIO, begin turn 1 and print how teams join.")
     p.add_argument("scenario", metavar="SCENARIO")
     p.add_argument("--session", metavar="FILE", help="the session file to create (default: SCENARIO-ID.session here)")
-    p.add_argument("--seed", type=int, help="the dice seed (default: the scenario's)")
+    p.add_argument("--seed", type=_bounded(-(2**63), 2**63 - 1), help="the dice seed (default: the scenario's)")
     p.add_argument("--no-tui", action="store_true", help="create the session and print how to join, without opening the console")
 
     p = add("facilitate", "facilitate", "the facilitator console on a session (resumes)", [],
@@ -208,7 +225,7 @@ def _add_play_commands(commands) -> None:
     p.add_argument("session", metavar="SESSION")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1; anything else lets the network in)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_bounded(1, 65535), default=8000)
     p = commands.add_parser("web-console", help=argparse.SUPPRESS)  # what serve runs for each browser tab
     p.set_defaults(play="web_console")
     p.add_argument("session", metavar="SESSION")
@@ -249,9 +266,9 @@ def _add_play_commands(commands) -> None:
     p.add_argument("--effect", action="append", metavar="TRACK=+N", help="a track change instead of the defaults (repeatable)")
     p.add_argument("--flag", action="append", metavar="FLAG=true|false", help="a flag to set (repeatable)")
     p.add_argument("--no-effect", action="store_true", help="no effects at all")
-    p.add_argument("--for", dest="strong_for", type=int, default=0, metavar="N", help="matrix: strong arguments for")
-    p.add_argument("--against", dest="strong_against", type=int, default=0, metavar="N", help="matrix: strong arguments against")
-    p.add_argument("--probability", type=int, metavar="PERCENT", help="estimative: the chance of success")
+    p.add_argument("--for", dest="strong_for", type=_bounded(0, 99), default=0, metavar="N", help="matrix: strong arguments for")
+    p.add_argument("--against", dest="strong_against", type=_bounded(0, 99), default=0, metavar="N", help="matrix: strong arguments against")
+    p.add_argument("--probability", type=_bounded(0, 100), metavar="PERCENT", help="estimative: the chance of success")
     p.add_argument("--private", action="store_true", help="keep the ruling from the other teams")
     p = add("resolve", "resolve", "close a commitment or mark a deal violated", [session],
             "Threats and promises: carried_out, withdrawn, lapsed. Concessions: reciprocated, "

@@ -6,6 +6,9 @@ from . import events as ev
 from .model import ALL_TEAMS, Effects, Scenario
 
 
+MAX_CHANGE = 1000  # a track change beyond any track's range is a typing slip
+
+
 def effects_text(effects: Effects) -> str:
     """``escalation +1, ceasefire = true`` or ``no effect``."""
     parts = [f"{name} {delta:+d}" for name, delta in effects.tracks.items()]
@@ -31,7 +34,9 @@ def parse_effects(text: str) -> Effects:
         try:
             tracks[name] = int(value)
         except ValueError:
-            raise ValueError(f"'{part}': write TRACK +N, TRACK -N or FLAG = true/false, e.g. escalation +1") from None
+            raise ValueError(f"'{part[:40]}': write TRACK +N, TRACK -N or FLAG = true/false, e.g. escalation +1") from None
+        if abs(tracks[name]) > MAX_CHANGE:
+            raise ValueError(f"'{name} {value[:20]}': a track moves by at most {MAX_CHANGE} at a time")
     return Effects(tracks, flags)
 
 

@@ -37,6 +37,16 @@ def one_line(r: subprocess.CompletedProcess, code: int, *says: str) -> str:
     return err
 
 
+def usage_error(r: subprocess.CompletedProcess, *says: str) -> str:
+    """argparse's way: the usage, then one line saying what is wrong; exit 2."""
+    err = r.stderr.decode("utf-8", "replace")
+    assert r.returncode == 2 and "Traceback" not in err, err
+    last = err.rstrip("\n").splitlines()[-1]
+    for text in says:
+        assert text in last, (text, last)
+    return last
+
+
 @pytest.fixture
 def game(tmp_path: Path) -> Path:
     """A flagship session with moves open."""
@@ -189,3 +199,18 @@ def test_a_killed_start_or_import_leaves_a_whole_session_or_none(tmp_path, point
     assert again.returncode == 0
     left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
     assert left == [], left
+
+
+def test_numbers_beyond_their_range_name_the_option_and_the_range(game):
+    huge = "9" * 30
+    usage_error(run("start", FLAGSHIP, "--seed", huge, "--no-tui", cwd=game.parent),
+                "--seed: 999999999999999999", "out of range (from -9223372036854775808 to 9223372036854775807)")
+    assert run("advance", "g.session", cwd=game.parent).returncode == 0  # close and reveal
+    usage_error(run("adjudicate", "g.session", "m1", "--probability", "500", cwd=game.parent),
+                "--probability: 500 is out of range (from 0 to 100)")
+    usage_error(run("adjudicate", "g.session", "m1", "--for", huge, cwd=game.parent), "--for: ", "(from 0 to 99)")
+    r = run("adjudicate", "g.session", "m1", "--outcome", "success", "--effect", f"talks_momentum=+{'9' * 5000}",
+            cwd=game.parent)
+    assert len(one_line(r, 3, "--effect")) < 200
+    one_line(run("adjudicate", "g.session", "m1", "--outcome", "success", "--effect", f"talks_momentum=+{huge}",
+                 cwd=game.parent), 3, "a track moves by at most 1000 at a time")
