@@ -226,6 +226,9 @@ def _add_play_commands(commands) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1; anything else lets the network in)")
     p.add_argument("--port", type=_bounded(1, 65535), default=8000)
+    p.add_argument("--public-url", metavar="URL",
+                   help="the address players open, when it is not this machine's own (behind a proxy); "
+                   "by default each page points back at the address its browser used")
     p = commands.add_parser("web-console", help=argparse.SUPPRESS)  # what serve runs for each browser tab
     p.set_defaults(play="web_console")
     p.add_argument("session", metavar="SESSION")

@@ -139,14 +139,19 @@ def join(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     from .web import serve as serve_web
 
-    return serve_web(Path(args.session), args.host, args.port)
+    return serve_web(Path(args.session), args.host, args.port, args.public_url)
 
 
 def web_console(args: argparse.Namespace) -> int:
     """One browser tab's console: a join code first (run by 'serve', not by people)."""
-    from .tui.app import ConsoleApp
+    import signal
 
-    app = ConsoleApp(Session.open(args.session), None, client=args.client or None)
+    from .tui.app import ConsoleApp
+    from .web import die_with_parent
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+    app = ConsoleApp(Session.open(args.session), None, client=args.client or None, exit_with_parent=True)
     app.run()
     return app.return_code or EXIT_OK
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,11 @@ from .store import Journal, JournalError, Record
 __all__ = ["Session", "SessionError", "Refused", "FACILITATOR"]
 
 FACILITATOR = cmd.FACILITATOR
+
+
+# Reserve the next turn for a code check: the turn is the returned value less the gap.
+_NEXT_TURN = ("INSERT INTO guesses (id, next_turn) VALUES (0, :now + :gap) ON CONFLICT (id) "
+              "DO UPDATE SET next_turn = max(next_turn, :now) + :gap RETURNING next_turn")
 
 
 class SessionError(Exception):
@@ -196,34 +202,36 @@ class Session:
                                 (role, salt, digest, access.now()))
         return code
 
-    def join(self, code: str, client: str) -> str:
-        """The role a join code opens, for ``client``; WrongCode (with the wait) if it opens none.
+    def join(self, code: str, throttle: access.Throttle) -> str:
+        """The role a join code opens; WrongCode (with the wait) if it opens none.
 
-        Each wrong code from a client doubles the time it must wait before the next try, and a
-        try made before then is refused unchecked. Checking a code is slow on purpose, so this
-        uses a connection of its own and may run in a worker thread.
+        ``throttle`` is the connection's own: its wrong codes make it, and only it, wait. Every
+        check takes its turn among all connections' checks (``access.GUESS_GAP`` apart) and is
+        slow on purpose, so this uses a connection of its own and may run in a worker thread.
         """
+        throttle.begin()
+        role = None
+        try:
+            if len(access.normalise(code)) == access.CODE_CHARS:  # anything else is wrong unchecked
+                role = self._check_code(code)
+        finally:
+            wait = throttle.end(role is not None)
+        if role is None:
+            raise access.WrongCode(f"that code opens nothing here: wait {wait:.0f} s before trying again", wait)
+        return role
+
+    def _check_code(self, code: str) -> str | None:
         try:
             journal = Journal.open(self.path)
         except JournalError as exc:
             raise SessionError(str(exc)) from None
-        with journal:
-            failures = journal.side_read("SELECT count, last FROM failures WHERE client = ?", (client,))
-            count, last = failures[0] if failures else (0, "")
-            wait = access.wait_after(count, last)
-            if wait > 0:
-                raise access.WrongCode(f"too many wrong codes: wait {wait:.0f} s before trying again", wait)
+        with journal, _as_session_error():
+            (turn,) = journal.side_write("guesses", _NEXT_TURN, {"now": time.time(), "gap": access.GUESS_GAP})[0]
+            time.sleep(max(0.0, turn - access.GUESS_GAP - time.time()))  # wait for this check's turn
             for role, salt, digest in journal.side_read("SELECT role, salt, hash FROM access"):
                 if access.matches(code, salt, digest):
-                    journal.side_write("failures", "DELETE FROM failures WHERE client = ?", (client,))
                     return role
-            journal.side_write(
-                "failures",
-                "INSERT INTO failures (client, count, last) VALUES (?, 1, ?) "
-                "ON CONFLICT (client) DO UPDATE SET count = count + 1, last = excluded.last",
-                (client, access.now()))
-        wait = access.wait_after(count + 1, access.now())
-        raise access.WrongCode(f"that code opens nothing here: wait {wait:.0f} s before trying again", wait)
+        return None
 
     def save_draft(self, role: str, draft: dict[str, Any]) -> None:
         """Keep what ``role`` is composing, so a closed tab or a restart loses nothing."""

@@ -40,8 +40,8 @@ _SIDE_TABLES = {
                 "PRIMARY KEY (role, client)",
     # join codes for the browser, hashed
     "access": "role TEXT PRIMARY KEY, salt TEXT NOT NULL, hash TEXT NOT NULL, issued TEXT NOT NULL",
-    # wrong join codes by client, for the growing delay
-    "failures": "client TEXT PRIMARY KEY, count INTEGER NOT NULL, last TEXT NOT NULL",
+    # the next free turn for a join code check, shared by every connection (one row)
+    "guesses": "id INTEGER PRIMARY KEY CHECK (id = 0), next_turn REAL NOT NULL",
     # a move being composed, so nothing typed is lost
     "drafts": "role TEXT PRIMARY KEY, data TEXT NOT NULL, updated TEXT NOT NULL",
 }
@@ -272,13 +272,13 @@ class Journal:
         self._last_seq += len(rows)
         return [Record(seq, t, _decode(d)) for seq, t, d, _ in rows]
 
-    def side_write(self, table: str, sql: str, params: tuple) -> None:
-        """Run one write on a side table (presence, access, failures, drafts) under the lock."""
+    def side_write(self, table: str, sql: str, params: tuple | dict) -> list[tuple]:
+        """Run one write on a side table (presence, access, guesses, drafts) under the lock; its rows back."""
         try:
             with self._con:
                 self._con.execute("BEGIN IMMEDIATE")
                 self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_SIDE_TABLES[table]})")
-                self._con.execute(sql, params)
+                return self._con.execute(sql, params).fetchall()
         except sqlite3.Error as e:
             raise _error(self.path, e) from None
 

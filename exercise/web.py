@@ -2,29 +2,52 @@
 
 Each browser tab gets its own app process on the same session file. The first screen asks
 for a join code, which decides the role. The tab's remote address reaches its process on the
-command line, so the facilitator can see who is connected from where.
+command line, so the facilitator can see who is connected from where. No join code is ever
+put in a process's environment or command line.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
+import ctypes
 import ipaddress
-import json
-import os
+import logging
+import re
 import shlex
+import signal
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from aiohttp import web
+from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from .access import CODES_ENV
 from .session import Session
 
+MAX_MESSAGE = 64 * 1024  # bytes in one message from a browser: a long paste, not a flood
+MAX_CONNECTIONS = 64  # browser tabs at once (each is a console process)
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$")  # a Host header, nothing else
+
 _client: contextvars.ContextVar[str] = contextvars.ContextVar("client", default="")
+log = logging.getLogger("exercise.web")
 
 
 class ExerciseServer(Server):
-    """textual-serve's server, telling each app process which address it serves."""
+    """textual-serve's server, made fit for a room's network.
+
+    Pages point browsers back at the address they used (not the one the server listens on,
+    which may be 0.0.0.0); a websocket must come from the server's own page (Origin), carry
+    messages of at most ``MAX_MESSAGE`` bytes, and be one of at most ``max_connections``.
+    """
+
+    def __init__(self, command: str, host: str, port: int, title: str, public_url: str | None = None,
+                 max_connections: int = MAX_CONNECTIONS):
+        super().__init__(command, host=host, port=port, title=title)
+        self.fixed_url = public_url.rstrip("/") if public_url else None
+        self.max_connections = max_connections
+        self.connections = 0
 
     @property
     def command(self) -> str:
@@ -35,11 +58,64 @@ class ExerciseServer(Server):
     def command(self, value: str) -> None:
         self._command = value
 
-    async def handle_websocket(self, request):
+    def _base_url(self, request: web.Request) -> str:
+        if self.fixed_url:
+            return self.fixed_url
+        if not _HOST.match(request.host):
+            raise web.HTTPBadRequest(text="a malformed Host header")
+        return f"{request.scheme}://{request.host}"
+
+    async def handle_index(self, request: web.Request):
+        # textual-serve builds the page's URLs from public_url, synchronously, in this call:
+        # set it to the address this browser used just before.
+        self.public_url = self._base_url(request)
+        return await super().handle_index(request)
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """One tab's console: its process lives as long as the websocket."""
+        origin = request.headers.get("Origin")
+        if origin is not None and urlsplit(origin).netloc != urlsplit(self._base_url(request)).netloc:
+            log.warning("refused a console from another site's page (Origin %s)", origin)
+            raise web.HTTPForbidden(text="this console opens only from its own page")
+        if self.connections >= self.max_connections:
+            raise web.HTTPServiceUnavailable(text=f"{self.max_connections} consoles are open already")
+        self.connections += 1
         # aiohttp runs each connection in its own task, and a ContextVar is per task:
-        # two tabs connecting at once each get their own address.
+        # two tabs connecting at once each get their own address (see ``command``).
         _client.set(f"browser {request.remote or 'unknown'}")
-        return await super().handle_websocket(request)
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
+        console = None
+        try:
+            await websocket.prepare(request)
+            console = AppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
+                                 close=websocket.close, download_manager=self.download_manager, debug=self.debug)
+            await console.start(_size(request, "width", 80), _size(request, "height", 24))
+            await self._process_messages(websocket, console)
+        except asyncio.CancelledError:
+            await websocket.close()
+        except Exception:  # noqa: BLE001 - one tab's trouble is logged, never the server's end
+            log.exception("a console connection failed")
+        finally:
+            self.connections -= 1
+            if console is not None:
+                await console.stop()
+        return websocket
+
+
+def _size(request: web.Request, name: str, default: int) -> int:
+    try:
+        return max(10, min(int(request.query.get(name, default)), 1000))
+    except ValueError:
+        return default
+
+
+def die_with_parent() -> None:
+    """Ask Linux to end this process when its parent (the server) dies; elsewhere, the console's poll does."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def is_loopback(host: str) -> bool:
@@ -51,22 +127,21 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(session_path: Path, host: str, port: int) -> int:
+def serve(session_path: Path, host: str, port: int, public_url: str | None = None) -> int:
     """Issue fresh join codes, print them, and serve the consoles until interrupted."""
     session_path = session_path.resolve()
     with Session.open(session_path) as session:
         codes = {role: session.issue_join_code(role) for role in session.roles()}
         names = {"facilitator": "Facilitator", **{t.id: t.name for t in session.scenario.teams.values()}}
         title = session.scenario.info.title
-    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    url = public_url or f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     print(f"Serving {session_path.name} ({title}) at {url}")
     print("Join codes (new each time the server starts; the facilitator can rotate them):")
     for role, code in codes.items():
         print(f"  {code}  {names[role]} ({role})")
     if not is_loopback(host):
         print(f"WARNING: listening on {host}: anyone on that network who has a code can join.")
-    os.environ[CODES_ENV] = json.dumps(codes)
     command = f"{shlex.quote(sys.executable)} -m exercise web-console {shlex.quote(str(session_path))}"
-    server = ExerciseServer(command, host=host, port=port, title=f"exercise · {title}")
+    server = ExerciseServer(command, host=host, port=port, title=f"exercise · {title}", public_url=public_url)
     server.serve()
     return 0

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,16 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Static
 
-from ..access import CODES_ENV
 from .widgets import fill_table, seen_text, selected_key
-
-
-def codes_from_server() -> dict[str, str]:
-    """The join codes 'exercise serve' issued when it started (empty in a terminal console)."""
-    try:
-        return dict(json.loads(os.environ.get(CODES_ENV, "{}")))
-    except (ValueError, TypeError):
-        return {}
 
 
 class AccessScreen(ModalScreen[None]):
@@ -52,7 +40,7 @@ class AccessScreen(ModalScreen[None]):
         names = {"facilitator": "Facilitator", **{t.id: t.name for t in session.scenario.teams.values()}}
         codes = self.app.join_codes
         fill_table(self.query_one("#codes", DataTable), [
-            (role, [role, names[role], codes.get(role, "(issued by serve; rotate to see a new one)")])
+            (role, [role, names[role], codes.get(role, "printed where 'exercise serve' started; rotate for a new one")])
             for role in session.roles()])
         fill_table(self.query_one("#connections", DataTable), [
             (f"{p['role']}@{p['client']}", [p["role"], p["client"], p["since"].replace("T", " ")[:19],

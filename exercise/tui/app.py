@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from ..access import Throttle
 from ..session import FACILITATOR, Refused, Session, SessionError
 
 POLL_SECONDS = 0.5
@@ -41,16 +42,21 @@ class ConsoleApp(App):
     TITLE = "exercise"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, session: Session, role: str | None, poll: bool = True, client: str | None = None):
-        """A console for ``role``; with ``role`` None, a join-code screen decides it first."""
+    def __init__(self, session: Session, role: str | None, poll: bool = True, client: str | None = None,
+                 exit_with_parent: bool = False):
+        """A console for ``role``; with ``role`` None, a join-code screen decides it first.
+
+        With ``exit_with_parent`` (a browser tab's console) it quits when the process that
+        started it, the server, has gone.
+        """
         super().__init__()
         self.session = session
         self.role = role
         self.poll = poll
         self.client = client or client_name()
-        from .access import codes_from_server
-
-        self.join_codes = codes_from_server()  # role -> code, as far as this console knows them
+        self.join_codes: dict[str, str] = {}  # role -> code, for the codes this console issued
+        self.throttle = Throttle()  # this connection's wrong join codes
+        self.server_pid = os.getppid() if exit_with_parent else None
 
     def on_mount(self) -> None:
         self.sub_title = self.session.scenario.info.title
@@ -87,6 +93,9 @@ class ConsoleApp(App):
 
     def check_for_changes(self) -> None:
         """Fold what other consoles committed, and redraw if anything changed."""
+        if self.server_pid is not None and os.getppid() != self.server_pid:
+            self.exit(return_code=1)  # the server has gone; no one can see this console
+            return
         if self.session.changed() and self.session.refresh():
             self.refresh_console()
 

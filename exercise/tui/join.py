@@ -8,7 +8,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from ..access import WrongCode
+from ..access import CODE_CHARS, WrongCode
 
 
 class JoinScreen(Screen):
@@ -19,7 +19,8 @@ class JoinScreen(Screen):
         with Center(), Vertical(classes="dialog", id="join"):
             yield Label(info.title, classes="heading", markup=False)
             yield Static("Enter the join code the facilitator gave you.", markup=False)
-            yield Input(placeholder="ABCD-EFGH", id="code")
+            # a code as read out in a room: letters, digits, a dash or space; a little slack
+            yield Input(placeholder="ABCD-EFGH", id="code", max_length=CODE_CHARS + 4, restrict=r"[A-Za-z0-9 -]*")
             yield Button("Join", id="join-button", variant="primary")
             yield Static("", id="join-message", markup=False)
         yield Footer()
@@ -39,7 +40,7 @@ class JoinScreen(Screen):
     @work(thread=True, exclusive=True)
     def _check(self, code: str) -> None:
         try:
-            role = self.app.session.join(code, self.app.client)
+            role = self.app.session.join(code, self.app.throttle)
         except WrongCode as exc:
             self.app.call_from_thread(self._refused, str(exc), exc.wait)
             return

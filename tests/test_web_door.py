@@ -1,0 +1,281 @@
+"""The browser door: reachable from the room's network, closed to floods, other sites' pages
+and guessers, and leaving nothing behind when the server goes.
+
+The servers here listen on this machine only; "another address" is another loopback address
+(127.0.0.2), which a server bound to 0.0.0.0 answers like any address of the machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+from test_web import CHROMIUM, MINIMAL, _free_port, _join, _tab, _wait_for
+
+from exercise import access
+from exercise import commands as cmd
+from exercise.session import Session
+
+REPO = Path(__file__).resolve().parent.parent
+CODE = re.compile(r"\s+([A-Z2-9]{4}-[A-Z2-9]{4})\s+.*\((\w+)\)$")
+
+
+@pytest.fixture
+def session_path(tmp_path):
+    path = tmp_path / "door.session"
+    with Session.create(path, MINIMAL) as session:
+        session.act(cmd.Advance())
+    return path
+
+
+class Served:
+    """``exercise serve`` in a subprocess: its codes, its port, and its console processes."""
+
+    def __init__(self, session: Path, host: str):
+        self.port = _free_port()
+        self.session = str(session).encode()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "exercise", "serve", str(session), "--host", host, "--port", str(self.port)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)})
+        self.codes: dict[str, str] = {}
+        deadline = time.monotonic() + 30
+        while len(self.codes) < 3 and time.monotonic() < deadline:
+            if match := CODE.match(self.process.stdout.readline()):
+                self.codes[match.group(2)] = match.group(1)
+        threading.Thread(target=self.process.stdout.read, daemon=True).start()  # keep the pipe drained
+        _wait_for(f"http://127.0.0.1:{self.port}")
+
+    def consoles(self) -> list[int]:
+        """Pids of the web-console processes running for this server's session."""
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"web-console" in cmdline and self.session in cmdline:
+                found.append(int(pid))
+        return found
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def served(session_path):
+    server = Served(session_path, "0.0.0.0")
+    yield server
+    server.stop()
+
+
+def _get(url: str, headers: dict | None = None) -> tuple[int, str]:
+    async def fetch():
+        async with aiohttp.ClientSession() as client, client.get(url, headers=headers or {}) as response:
+            return response.status, await response.text()
+
+    return asyncio.run(fetch())
+
+
+def test_the_page_points_browsers_at_the_address_they_used(served):
+    status, page = _get(f"http://127.0.0.1:{served.port}/", {"Host": f"192.0.2.7:{served.port}"})
+    assert status == 200
+    assert f'ws://192.0.2.7:{served.port}/ws' in page and f"http://192.0.2.7:{served.port}/static/" in page
+    assert "0.0.0.0" not in page
+    status, _ = _get(f"http://127.0.0.1:{served.port}/", {"Host": 'x"><script>alert(1)</script>'})
+    assert status == 400
+
+
+async def _console_says(url: str, headers: dict | None = None, send: str | None = None,
+                        seconds: float = 6.0) -> tuple[str, bytes]:
+    """Open a console websocket; return how it ended ('open', 'closed <code>' or 'refused <status>')."""
+    async with aiohttp.ClientSession() as client:
+        try:
+            ws = await client.ws_connect(url, headers=headers or {}, max_msg_size=0)
+        except aiohttp.WSServerHandshakeError as exc:
+            return f"refused {exc.status}", b""
+        received = b""
+        if send is not None:
+            await ws.send_str(send)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                message = await ws.receive(timeout=deadline - time.monotonic())
+            except asyncio.TimeoutError:
+                break
+            if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+                await ws.close()
+                return f"closed {ws.close_code}", received
+            if message.type == aiohttp.WSMsgType.BINARY:
+                received += message.data
+        await ws.close()
+        return "open", received
+
+
+def test_a_console_opens_only_from_its_own_page(served):
+    url = f"ws://127.0.0.1:{served.port}/ws"
+    said, _ = asyncio.run(_console_says(url, {"Origin": "http://evil.example"}, seconds=1))
+    assert said == "refused 403"
+    said, frames = asyncio.run(_console_says(url, {"Origin": f"http://127.0.0.1:{served.port}"}))
+    assert said == "open" and b"join code" in frames
+
+
+def test_a_flood_before_any_code_is_cut_off_and_the_server_stays_up(served):
+    url = f"ws://127.0.0.1:{served.port}/ws"
+    flood = '["stdin", "' + "A" * 200_000 + '"]'
+    said, _ = asyncio.run(_console_says(url, send=flood, seconds=10))
+    assert said == "closed 1009", said  # aiohttp: message too big
+    deadline = time.monotonic() + 10
+    while served.consoles() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert served.consoles() == [], "the flooded console's process has ended"
+    assert _get(f"http://127.0.0.1:{served.port}/")[0] == 200
+    said, frames = asyncio.run(_console_says(url))
+    assert said == "open" and b"join code" in frames
+
+
+def test_the_consoles_go_when_the_server_dies_and_hold_no_code(served):
+    async def hold_open():
+        async with aiohttp.ClientSession() as client:
+            ws = await client.ws_connect(f"ws://127.0.0.1:{served.port}/ws")
+            deadline = time.monotonic() + 15
+            while not served.consoles() and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            consoles = served.consoles()
+            for pid in consoles:
+                seen = Path(f"/proc/{pid}/environ").read_bytes() + Path(f"/proc/{pid}/cmdline").read_bytes()
+                for code in served.codes.values():
+                    assert code.encode() not in seen and access.normalise(code).encode() not in seen
+            served.process.send_signal(signal.SIGKILL)
+            served.process.wait(timeout=10)
+            await ws.close()
+            return consoles
+
+    consoles = asyncio.run(hold_open())
+    assert consoles, "a console process started for the connection"
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and b"zombie" not in _state(pid) for pid in consoles):
+        assert time.monotonic() < deadline, "a console outlived its server"
+        time.sleep(0.2)
+
+
+def _state(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/status").read_bytes().lower()
+    except OSError:
+        return b"zombie"
+
+
+# --- guessing --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def quick(monkeypatch):
+    monkeypatch.setattr(access, "FIRST_WAIT", 0.2)
+    monkeypatch.setattr(access, "GUESS_GAP", 0.05)
+
+
+def test_one_connections_wrong_codes_never_stop_a_right_one_from_another(session_path, quick):
+    with Session.open(session_path) as s:
+        good = s.issue_join_code("blue")
+        guesser = access.Throttle()
+        for _ in range(4):
+            with pytest.raises(access.WrongCode):
+                s.join("AAAA-AAAA", guesser)
+            with pytest.raises(access.WrongCode, match="too many wrong codes"):
+                s.join("BBBB-BBBB", guesser)  # the guesser waits ...
+            assert s.join(good, access.Throttle()) == "blue"  # ... a player behind the same address does not
+            time.sleep(guesser.wait())
+
+
+def test_one_connection_checks_one_code_at_a_time(session_path, quick):
+    with Session.open(session_path) as s:
+        s.issue_join_code("blue")
+    tab, outcomes = access.Throttle(), []
+
+    def guess():
+        with Session.open(session_path) as mine:
+            try:
+                mine.join("AAAA-AAAA", tab)
+            except access.WrongCode as exc:
+                outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=guess) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    checked = [o for o in outcomes if "opens nothing" in o]
+    assert len(checked) == 1 and tab.failures == 1, outcomes  # the others were refused unchecked
+
+
+def test_checks_across_all_connections_take_turns(session_path, quick, monkeypatch):
+    with Session.open(session_path) as s:
+        s.issue_join_code("blue")
+    started: list[float] = []
+    real = access.matches
+
+    def timed(code, salt, digest):
+        started.append(time.time())
+        return real(code, salt, digest)
+
+    monkeypatch.setattr(access, "matches", timed)
+    def guesser():
+        with Session.open(session_path) as mine:
+            for _ in range(3):  # each a new connection, as a guesser reconnecting would be
+                try:
+                    mine.join("AAAA-AAAA", access.Throttle())
+                except access.WrongCode:
+                    pass
+
+    threads = [threading.Thread(target=guesser) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # one role's hash is checked per try: each try's check starts a whole gap after the last
+    first_check = sorted(started)
+    gaps = [b - a for a, b in zip(first_check, first_check[1:])]
+    assert len(first_check) == 15 and min(gaps) >= access.GUESS_GAP * 0.9, gaps
+
+
+def test_a_code_of_the_wrong_shape_is_wrong_unchecked(session_path, quick, monkeypatch):
+    monkeypatch.setattr(access, "matches", lambda *a: pytest.fail("a malformed code was hashed"))
+    with Session.open(session_path) as s:
+        s.issue_join_code("blue")
+        with pytest.raises(access.WrongCode):
+            s.join("A" * 5000, access.Throttle())
+
+
+# --- from another address, in a browser ------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_a_browser_plays_through_another_address(served, session_path, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    base = f"http://127.0.0.2:{served.port}"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        tab, seen = _tab(browser, base)
+        _join(tab, served.codes["red"])
+        deadline = time.monotonic() + 20
+        while "Red" not in seen() and time.monotonic() < deadline:
+            tab.wait_for_timeout(250)
+        tab.screenshot(path=str(os.environ.get("EXERCISE_SCREENSHOT", tmp_path / "red.png")))
+        browser.close()
+    assert "Red" in seen() and "Tracks" in seen(), "the team console opened in a tab at another address"
+    with Session.open(session_path) as s:
+        assert any(p["role"] == "red" and p["client"].startswith("browser 127.") for p in s.presence())
