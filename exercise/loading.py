@@ -119,19 +119,25 @@ def read_toml(path: Path) -> tuple[dict | None, list[Problem]]:
         if match := re.search(r"\s*\(at (line \d+, column \d+|end of document)\)$", message):
             where, message = match.group(1), message[: match.start()]
         return None, [Problem(name, where, f"not valid TOML: {message} (fix the syntax there)")]
-    controls = [Problem(name, where, f"holds the control character {visible(ch)} (remove it: it would drive "
-                                      "the players' terminals)") for where, ch in _control_characters(raw)]
-    return (None, controls) if controls else (raw, [])
+    unusable = [Problem(name, where, message) for where, message in _unusable_values(raw)]
+    return (None, unusable) if unusable else (raw, [])
 
 
-def _control_characters(raw: dict) -> list[tuple[str, str]]:
-    """(field path, first control character) of every string in ``raw`` holding one (tab, line ends aside)."""
+def _unusable_values(raw: dict) -> list[tuple[str, str]]:
+    """(field path, what is wrong) for each value no session could keep or show safely.
+
+    A string holding a control character (tab and line ends aside) would drive the players'
+    terminals; a whole number beyond 64 bits cannot be written back as TOML.
+    """
     found, stack = [], [("$", raw)]
     while stack:  # not recursive: a deeply nested file is not a RecursionError here
         where, value = stack.pop()
         if isinstance(value, str):
             if ch := first_control(value):
-                found.append((where, ch))
+                found.append((where, f"holds the control character {visible(ch)} (remove it: it would drive "
+                                     "the players' terminals)"))
+        elif isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+            found.append((where, "is too large a number (from -9223372036854775808 to 9223372036854775807)"))
         elif isinstance(value, dict):
             stack += [(f"{where}.{k}", v) for k, v in reversed(value.items())]
         elif isinstance(value, list):

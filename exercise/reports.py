@@ -373,6 +373,8 @@ def render_user(path: Path | str, fmt: str, context: dict[str, Any], progress: P
         raise ReportError(f"{where}: {exc.message}") from None
     except TemplateNotFound as exc:
         raise ReportError(f"{shown}: template not found: {exc.name}") from None
+    except UnicodeDecodeError:
+        raise ReportError(f"{shown}: not a text template (save it as UTF-8)") from None
     except (TemplateError, Exception) as exc:  # noqa: BLE001 - anything a template does wrong is one line
         where = _template_location(exc, shown).replace(str(path.resolve()), shown)
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

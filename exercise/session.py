@@ -14,6 +14,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from cattrs import transform_error
+from cattrs.errors import BaseValidationError
+
 from . import access, engine, serial, text
 from . import visibility as see
 from . import commands as cmd
@@ -76,8 +79,9 @@ class Session:
         try:
             self.scenario = serial.scenario_from(json.loads(meta["scenario"]))
             self.seed = int(meta["seed"])
-        except (KeyError, ValueError, TypeError) as exc:
-            raise SessionError(f"{path}: the session's scenario cannot be read ({exc})") from None
+        except (KeyError, ValueError, TypeError, AttributeError, BaseValidationError) as exc:
+            reason = "; ".join(transform_error(exc)) if isinstance(exc, BaseValidationError) else exc
+            raise SessionError(f"{path}: the session's scenario cannot be read ({reason})") from None
         self.rules = make_rules(self.scenario, self.seed)
         self.state = GameState.initial(self.scenario)
         self.log: list[ev.Event] = []  # every event folded so far, in order

@@ -49,8 +49,9 @@ _TOUCH = (
     "INSERT INTO presence (role, client, since, last_seen) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (role, client) DO UPDATE SET last_seen = excluded.last_seen"
 )
-_SELECT = "SELECT seq, type, data FROM events WHERE seq > ? ORDER BY seq"
-_SELECT_RANGE = "SELECT seq, type, data FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq"
+# data as bytes, decoded here row by row, so damage is named by its event
+_SELECT = "SELECT seq, type, CAST(data AS BLOB) FROM events WHERE seq > ? ORDER BY seq"
+_SELECT_RANGE = "SELECT seq, type, CAST(data AS BLOB) FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq"
 _INSERT = "INSERT INTO events (seq, type, data, created) VALUES (?, ?, ?, ?)"
 _FIND_COMMAND = "SELECT first_seq, last_seq FROM commands WHERE command_id = ?"
 _RECORD_COMMAND = "INSERT INTO commands (command_id, first_seq, last_seq) VALUES (?, ?, ?)"
@@ -322,9 +323,21 @@ class Journal:
 
     def _fetch(self, sql: str, params: tuple) -> list[Record]:
         try:
-            return [Record(seq, t, _decode(d)) for seq, t, d in self._con.execute(sql, params)]
-        except (sqlite3.Error, ValueError) as e:  # ValueError: data that is not JSON
+            rows = self._con.execute(sql, params).fetchall()
+        except sqlite3.Error as e:
             raise _error(self.path, e) from None
+        records = []
+        for seq, kind, data in rows:
+            try:
+                value = _decode(data.decode("utf-8") if isinstance(data, bytes) else data)
+            except UnicodeDecodeError:
+                raise JournalError(f"{self.path}: the session file is damaged (event {seq}: text that is not UTF-8)") from None
+            except (ValueError, TypeError):
+                raise JournalError(f"{self.path}: the session file is damaged (event {seq}: data that is not JSON)") from None
+            if not isinstance(kind, str):
+                raise JournalError(f"{self.path}: the session file is damaged (event {seq}: a type that is not text)")
+            records.append(Record(seq, kind, value))
+        return records
 
 
 def _type(t: object) -> str:

@@ -107,7 +107,8 @@ def _damage(path: Path, sql: str, *params) -> None:
     ("UPDATE events SET type = 'Nonsense' WHERE seq = 3", "event 3: unknown event type 'Nonsense'"),
     ("UPDATE events SET data = '{}' WHERE seq = 2", "event 2: InjectQueued: required field missing @ $.entry"),
     ("UPDATE events SET data = '{\"turn\": \"one\"}' WHERE seq = 1", "event 1: TurnStarted: invalid value"),
-    ("UPDATE events SET data = CAST(X'7B22FF227D' AS TEXT) WHERE seq = 2", "text that is not UTF-8"),
+    ("UPDATE events SET data = CAST(X'7B22FF227D' AS TEXT) WHERE seq = 2", "event 2: text that is not UTF-8"),
+    ("UPDATE events SET data = 'not json' WHERE seq = 3", "event 3: data that is not JSON"),
     ("UPDATE events SET type = 'MoveRevised', data = '{\"move\": \"m9\", \"headline\": \"x\"}' WHERE seq = 2",
      "event 2: MoveRevised does not follow"),
 ])
@@ -116,6 +117,27 @@ def test_a_damaged_event_is_named(game, sql, says):
     for command in (["status", "g.session"], ["ready", "g.session", "--team", "us"], ["export", "g.session"],
                     ["report", "g.session"]):
         one_line(run(*command, cwd=game.parent), 1, "g.session: the session file is damaged", says)
+
+
+@pytest.mark.parametrize("stored", ["{}", "[]", "not json"])
+def test_a_damaged_stored_scenario_is_named(game, stored):
+    _damage(game, "UPDATE meta SET value = ? WHERE key = 'scenario'", stored)
+    for command in (["status", "g.session"], ["report", "g.session"]):
+        one_line(run(*command, cwd=game.parent), 1, "g.session: the session's scenario cannot be read")
+
+
+def test_a_template_that_is_not_text(game):
+    (game.parent / "t.j2").write_bytes(b"\xff\xfe\x00binary")
+    one_line(run("report", "g.session", "--template", "t.j2", cwd=game.parent), 1, "t.j2: not a text template")
+
+
+def test_a_scenario_number_beyond_64_bits_is_named(tmp_path):
+    from conftest import DATA
+
+    text = (DATA / "scenarios" / "minimal.toml").read_text().replace("seed = 7", "seed = " + "9" * 25)
+    (tmp_path / "huge.toml").write_text(text)
+    r = run("validate", "huge.toml", "--library", str(DATA / "injects"), cwd=tmp_path)
+    assert r.returncode == 1 and b"huge.toml: $.scenario.seed: is too large a number" in r.stderr, r.stderr
 
 
 def _as_nobody(*args: str) -> list[str]:
