@@ -27,21 +27,25 @@ def event_data(event: ev.Event) -> tuple[str, dict[str, Any]]:
     return ev.event_type(event), _converter.unstructure(event)
 
 
-class EventError(ValueError):
-    """Stored event data that is not an event this version knows."""
+class DataError(ValueError):
+    """Stored data that is not what this version reads; the message says what is wrong."""
 
 
-def event_from(type_name: str, data: dict[str, Any]) -> ev.Event:
-    """The event a (type name, data) pair stands for; EventError saying what is wrong if none."""
-    cls = ev.EVENT_TYPES.get(type_name)
-    if cls is None:
-        raise EventError(f"unknown event type '{type_name}'")
+def _structure(data: Any, cls: type, what: str):
     try:
         return _converter.structure(data, cls)
     except BaseValidationError as exc:
-        raise EventError(f"{type_name}: {'; '.join(transform_error(exc))}") from None
+        raise DataError(f"{what}: {'; '.join(transform_error(exc))}") from None
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise EventError(f"{type_name}: {exc}") from None
+        raise DataError(f"{what}: {exc}") from None
+
+
+def event_from(type_name: str, data: dict[str, Any]) -> ev.Event:
+    """The event a (type name, data) pair stands for; DataError saying what is wrong if none."""
+    cls = ev.EVENT_TYPES.get(type_name)
+    if cls is None:
+        raise DataError(f"unknown event type '{type_name}'")
+    return _structure(data, cls, type_name)
 
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:
@@ -49,7 +53,8 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
 
 
 def scenario_from(data: dict[str, Any]) -> Scenario:
-    return _converter.structure(data, Scenario)
+    """The scenario stored as ``data``; DataError saying what is wrong if it is not one."""
+    return _structure(data, Scenario, "scenario")
 
 
 def canonical_json(data: Any) -> str:

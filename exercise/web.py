@@ -12,6 +12,7 @@ import asyncio
 import contextvars
 import ctypes
 import ipaddress
+import json
 import logging
 import re
 import shlex
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
@@ -89,7 +90,7 @@ class ExerciseServer(Server):
             await websocket.prepare(request)
             console = AppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                                  close=websocket.close, download_manager=self.download_manager, debug=self.debug)
-            await console.start(_size(request, "width", 80), _size(request, "height", 24))
+            await console.start(_size(request.query.get("width"), 80), _size(request.query.get("height"), 24))
             await self._process_messages(websocket, console)
         except asyncio.CancelledError:
             await websocket.close()
@@ -102,10 +103,33 @@ class ExerciseServer(Server):
         return websocket
 
 
-def _size(request: web.Request, name: str, default: int) -> int:
+    async def _process_messages(self, websocket: web.WebSocketResponse, console: AppService) -> None:
+        """Pass a tab's keys, size and focus to its console; anything malformed is dropped."""
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = json.loads(message.data)
+                kind, data = envelope[0], (envelope[1] if len(envelope) > 1 else None)
+            except (ValueError, TypeError, KeyError, IndexError):
+                continue
+            if kind == "stdin" and isinstance(data, str):
+                await console.send_bytes(data.encode("utf-8", "replace"))
+            elif kind == "resize" and isinstance(data, dict):
+                await console.set_terminal_size(_size(data.get("width"), 80), _size(data.get("height"), 24))
+            elif kind == "ping":
+                await websocket.send_json(["pong", data])
+            elif kind == "blur":
+                await console.blur()
+            elif kind == "focus":
+                await console.focus()
+
+
+def _size(value, default: int) -> int:
+    """A terminal dimension a browser asked for, within reason."""
     try:
-        return max(10, min(int(request.query.get(name, default)), 1000))
-    except ValueError:
+        return max(10, min(int(value), 1000))
+    except (ValueError, TypeError):
         return default
 
 
@@ -141,7 +165,8 @@ def serve(session_path: Path, host: str, port: int, public_url: str | None = Non
         print(f"  {code}  {names[role]} ({role})")
     if not is_loopback(host):
         print(f"WARNING: listening on {host}: anyone on that network who has a code can join.")
-    command = f"{shlex.quote(sys.executable)} -m exercise web-console {shlex.quote(str(session_path))}"
+    # exec: the console is the server's own child (not a shell's), so it can end with the server
+    command = f"exec {shlex.quote(sys.executable)} -m exercise web-console {shlex.quote(str(session_path))}"
     server = ExerciseServer(command, host=host, port=port, title=f"exercise · {title}", public_url=public_url)
     server.serve()
     return 0
