@@ -1,8 +1,9 @@
 """The browser door: reachable from the room's network, closed to floods, other sites' pages
 and guessers, and leaving nothing behind when the server goes.
 
-The servers here listen on this machine only; "another address" is another loopback address
-(127.0.0.2), which a server bound to 0.0.0.0 answers like any address of the machine.
+The servers here listen on this machine only. "Another address" is another loopback address
+(127.0.0.2), which a server bound to 0.0.0.0 answers like any address of the machine, and a
+browser in a network namespace the test makes, joined to this one by a veth pair.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -293,3 +295,51 @@ def test_a_browser_plays_through_another_address(served, session_path, tmp_path)
     assert "Red" in seen() and "Tracks" in seen(), "the team console opened in a tab at another address"
     with Session.open(session_path) as s:
         assert any(p["role"] == "red" and p["client"].startswith("browser 127.") for p in s.presence())
+
+
+@pytest.fixture
+def other_host(tmp_path):
+    """A second network namespace joined to this one by a veth pair: (its chromium, our address there)."""
+    if os.geteuid() != 0 or not shutil.which("ip"):
+        pytest.skip("a network namespace needs root and iproute2's ip")
+    name = f"exr{os.getpid() % 100000}"
+    ours, theirs = f"{name}a", f"{name}b"
+    setup = [["ip", "netns", "add", name],
+             ["ip", "link", "add", ours, "type", "veth", "peer", "name", theirs],
+             ["ip", "link", "set", theirs, "netns", name],
+             ["ip", "addr", "add", "10.254.254.1/30", "dev", ours], ["ip", "link", "set", ours, "up"],
+             ["ip", "netns", "exec", name, "ip", "addr", "add", "10.254.254.2/30", "dev", theirs],
+             ["ip", "netns", "exec", name, "ip", "link", "set", theirs, "up"],
+             ["ip", "netns", "exec", name, "ip", "link", "set", "lo", "up"]]
+    try:
+        for step in setup:
+            done = subprocess.run(step, capture_output=True, text=True)
+            if done.returncode:
+                pytest.skip(f"cannot make a network namespace here: {' '.join(step)}: {done.stderr.strip()}")
+        wrapper = tmp_path / "chromium-there"
+        wrapper.write_text(f'#!/bin/sh\nexec ip netns exec {name} {CHROMIUM} "$@"\n')
+        wrapper.chmod(0o755)
+        yield str(wrapper), "10.254.254.1"
+    finally:
+        subprocess.run(["ip", "link", "del", ours], capture_output=True)
+        subprocess.run(["ip", "netns", "del", name], capture_output=True)
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_a_browser_on_another_host_plays(served, session_path, other_host):
+    playwright = pytest.importorskip("playwright.sync_api")
+    chromium, address = other_host
+    base = f"http://{address}:{served.port}"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        tab, seen = _tab(browser, base)
+        _join(tab, served.codes["blue"])
+        deadline = time.monotonic() + 20
+        while "Blue" not in seen() and time.monotonic() < deadline:
+            tab.wait_for_timeout(250)
+        browser.close()
+    assert "Blue" in seen() and "Tracks" in seen(), "the team console opened in a browser on the other host"
+    with Session.open(session_path) as s:
+        assert any(p["role"] == "blue" and p["client"] == "browser 10.254.254.2" for p in s.presence())
