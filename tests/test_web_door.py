@@ -277,22 +277,28 @@ def test_a_code_of_the_wrong_shape_is_wrong_unchecked(session_path, quick, monke
 # --- from another address, in a browser ------------------------------------------------------
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
-def test_a_browser_plays_through_another_address(served, session_path, tmp_path):
+def _team_console_in_a_browser(chromium: str, base: str, code: str, team: str, screenshot: Path) -> str:
+    """Open ``base`` in a headless browser, join with ``code``, wait for ``team``'s console: its text."""
     playwright = pytest.importorskip("playwright.sync_api")
-    base = f"http://127.0.0.2:{served.port}"
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+        browser = p.chromium.launch(executable_path=chromium, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
         tab, seen = _tab(browser, base)
-        _join(tab, served.codes["red"])
+        _join(tab, code)
         deadline = time.monotonic() + 20
-        while "Red" not in seen() and time.monotonic() < deadline:
+        while team not in seen() and time.monotonic() < deadline:
             tab.wait_for_timeout(250)
-        tab.screenshot(path=str(os.environ.get("EXERCISE_SCREENSHOT", tmp_path / "red.png")))
+        tab.screenshot(path=str(screenshot))
         browser.close()
-    assert "Red" in seen() and "Tracks" in seen(), "the team console opened in a tab at another address"
+    return seen()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_a_browser_plays_through_another_address(served, session_path, tmp_path):
+    shown = _team_console_in_a_browser(CHROMIUM, f"http://127.0.0.2:{served.port}", served.codes["red"], "Red",
+                                       Path(os.environ.get("EXERCISE_SCREENSHOT", tmp_path / "red.png")))
+    assert "Red" in shown and "Tracks" in shown, "the team console opened in a tab at another address"
     with Session.open(session_path) as s:
         assert any(p["role"] == "red" and p["client"].startswith("browser 127.") for p in s.presence())
 
@@ -326,20 +332,10 @@ def other_host(tmp_path):
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
-def test_a_browser_on_another_host_plays(served, session_path, other_host):
-    playwright = pytest.importorskip("playwright.sync_api")
+def test_a_browser_on_another_host_plays(served, session_path, other_host, tmp_path):
     chromium, address = other_host
-    base = f"http://{address}:{served.port}"
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        tab, seen = _tab(browser, base)
-        _join(tab, served.codes["blue"])
-        deadline = time.monotonic() + 20
-        while "Blue" not in seen() and time.monotonic() < deadline:
-            tab.wait_for_timeout(250)
-        browser.close()
-    assert "Blue" in seen() and "Tracks" in seen(), "the team console opened in a browser on the other host"
+    shown = _team_console_in_a_browser(chromium, f"http://{address}:{served.port}", served.codes["blue"], "Blue",
+                                       tmp_path / "blue.png")
+    assert "Blue" in shown and "Tracks" in shown, "the team console opened in a browser on the other host"
     with Session.open(session_path) as s:
         assert any(p["role"] == "blue" and p["client"] == "browser 10.254.254.2" for p in s.presence())
