@@ -281,6 +281,20 @@ def _default_effects(rules: Rules, kind: str, outcome: ev.Outcome) -> Effects:
     return Effects()
 
 
+def _check_options(c: cmd.Adjudicate, method: Adjudication) -> None:
+    """Refuse what the ruling's way would ignore: dice options with an outcome, or another method's."""
+    given = (["strong arguments"] if c.strong_for or c.strong_against else []) + (
+        ["a probability"] if c.probability is not None else [])
+    if c.outcome is not None and given:
+        raise Refused(f"an outcome given by hand takes no dice options (drop {' and '.join(given)}), "
+                      "or leave out the outcome to roll")
+    if c.outcome is None and method is Adjudication.MATRIX and c.probability is not None:
+        raise Refused("this scenario rolls 2d6 (matrix): give strong arguments for and against, not a probability")
+    if c.outcome is None and method is Adjudication.ESTIMATIVE and (c.strong_for or c.strong_against):
+        raise Refused("this scenario rolls d100 against a probability (estimative): give a probability, "
+                      "not strong arguments")
+
+
 def _adjudicate(rules: Rules, state: GameState, c: cmd.Adjudicate, actor: str, ids: _Ids) -> list[ev.Event]:
     _require_facilitator(actor, "adjudicate")
     if state.phase is ev.Phase.ENDED:
@@ -293,6 +307,7 @@ def _adjudicate(rules: Rules, state: GameState, c: cmd.Adjudicate, actor: str, i
     if move.ruling is not None:
         raise Refused(f"move '{c.move}' already has a ruling ({move.ruling.outcome.value})")
     method = rules.scenario.info.adjudication
+    _check_options(c, method)
     rolls: list[int] = []
     modifier, probability = 0, None
     rng = random.Random(f"{rules.seed}:{state.seq}")

@@ -168,6 +168,21 @@ def test_umpire_method_needs_an_outcome_and_estimative_a_probability(tmp_path):
         assert ruling.outcome is (ev.Outcome.SUCCESS if ruling.rolls[0] <= 70 else ev.Outcome.FAILURE)
 
 
+def test_options_a_ruling_would_ignore_are_refused(tmp_path):
+    with Session.create(tmp_path / "m.session", SCENARIO) as s:  # matrix
+        play_to_adjudication(s, ("red", "threaten", "Or else"))
+        refused(s, cmd.Adjudicate("m1", probability=60), FACILITATOR, "rolls 2d6 (matrix): give strong arguments for and against, not a probability")
+        refused(s, cmd.Adjudicate("m1", outcome=ev.Outcome.SUCCESS, strong_for=2), FACILITATOR,
+                "an outcome given by hand takes no dice options (drop strong arguments)")
+        refused(s, cmd.Adjudicate("m1", outcome=ev.Outcome.SUCCESS, probability=0), FACILITATOR, "a probability")
+        assert s.act(cmd.Adjudicate("m1", outcome=ev.Outcome.SUCCESS))[0].method == "umpire"
+    with Session.create(tmp_path / "e.session", with_method(Adjudication.ESTIMATIVE)) as s:
+        play_to_adjudication(s, ("red", "threaten", "Or else"))
+        refused(s, cmd.Adjudicate("m1", probability=50, strong_against=1), FACILITATOR,
+                "rolls d100 against a probability (estimative): give a probability, not strong arguments")
+        assert s.act(cmd.Adjudicate("m1", probability=50))[0].method == "estimative"
+
+
 def test_a_deal_applies_its_effects_and_meets_objectives_and_end_state(session):
     session.act(cmd.Advance())
     refused(session, cmd.Respond("blue", "p1", ev.Answer.ACCEPT), "red", "cannot act for team 'blue'")

@@ -114,11 +114,12 @@ class AdjudicationPanel(Vertical):
         effects = None if effects_text_now == self.default_effects else parse_effects(effects_text_now)
         number = lambda wid: int(self.query_one(wid, Input).value or 0)  # noqa: E731
         probability = self.query_one("#probability", Input).value
+        dice = outcome == "dice"  # the dice fields count only when the dice decide
         return cmd.Adjudicate(
             self.move["id"], self.query_one("#narrative", Input).value.strip(),
-            None if outcome == "dice" else Outcome(outcome), effects,
-            number("#strong-for"), number("#strong-against"),
-            int(probability) if probability else None, not self.query_one("#private", Checkbox).value,
+            None if dice else Outcome(outcome), effects,
+            number("#strong-for") if dice else 0, number("#strong-against") if dice else 0,
+            int(probability) if probability and dice else None, not self.query_one("#private", Checkbox).value,
         )
 
 
