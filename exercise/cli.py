@@ -266,7 +266,8 @@ def _add_play_commands(commands) -> None:
     p.add_argument("move", metavar="MOVE")
     p.add_argument("--outcome", choices=[o.value for o in Outcome])
     p.add_argument("--narrative", default="", help="what happened, for the record")
-    p.add_argument("--effect", action="append", metavar="TRACK=+N", help="a track change instead of the defaults (repeatable)")
+    p.add_argument("--effect", action="append", metavar="TRACK=+N", help="a track change instead of the move kind's (repeatable); with --outcome it happens, "
+                   "when the dice decide it happens only if they succeed")
     p.add_argument("--flag", action="append", metavar="FLAG=true|false", help="a flag to set (repeatable)")
     p.add_argument("--no-effect", action="store_true", help="no effects at all")
     p.add_argument("--for", dest="strong_for", type=_bounded(0, 99), default=0, metavar="N", help="matrix: strong arguments for")

@@ -329,7 +329,10 @@ def _adjudicate(rules: Rules, state: GameState, c: cmd.Adjudicate, actor: str, i
         rolls = [rng.randint(1, 100)]
         outcome = ev.Outcome.SUCCESS if rolls[0] <= probability else ev.Outcome.FAILURE
         used = method.value
-    effects = c.effects if c.effects is not None else _default_effects(rules, move.kind, outcome)
+    if c.effects is None:
+        effects = _default_effects(rules, move.kind, outcome)
+    else:  # by hand: what happens; for the dice: what happens if they succeed
+        effects = c.effects if c.outcome is not None or outcome is ev.Outcome.SUCCESS else Effects()
     _check_effects(rules, effects, "effects")
     return [ev.Ruled(c.move, used, outcome, c.narrative, effects, state.turn, rolls, modifier, probability, c.public)]
 

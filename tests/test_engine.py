@@ -168,6 +168,17 @@ def test_umpire_method_needs_an_outcome_and_estimative_a_probability(tmp_path):
         assert ruling.outcome is (ev.Outcome.SUCCESS if ruling.rolls[0] <= 70 else ev.Outcome.FAILURE)
 
 
+def test_effects_given_for_a_roll_happen_only_if_it_succeeds(tmp_path):
+    with Session.create(tmp_path / "m.session", SCENARIO) as s:  # matrix: 2d6 + for - against, 7 succeeds
+        play_to_adjudication(s, ("red", "threaten", "Or else"), ("blue", "propose", "Talk"))
+        failed = s.act(cmd.Adjudicate("m1", effects=Effects({"tension": 3}), strong_against=12))[0]
+        assert failed.outcome is ev.Outcome.FAILURE and failed.effects == Effects()
+        assert s.state.tracks["tension"] == 5
+        won = s.act(cmd.Adjudicate("m2", effects=Effects({"tension": -2}), strong_for=12))[0]
+        assert won.outcome is ev.Outcome.SUCCESS and won.effects == Effects({"tension": -2})
+        assert s.state.tracks["tension"] == 3
+
+
 def test_options_a_ruling_would_ignore_are_refused(tmp_path):
     with Session.create(tmp_path / "m.session", SCENARIO) as s:  # matrix
         play_to_adjudication(s, ("red", "threaten", "Or else"))
