@@ -35,7 +35,6 @@ def _bounded(low: int, high: int):
     return parse
 
 
-
 def _cmd_validate(args: argparse.Namespace) -> int:
     from . import bundled
     from .loading import validate

@@ -106,20 +106,16 @@ class Session:
         }
         if events is None:
             events = engine.begin(make_rules(scenario, seed), GameState.initial(scenario))
-        try:
+        with _as_session_error():
             journal = Journal.create(path, meta, [serial.event_data(e) for e in text.clean_fields(events)])
-        except JournalError as exc:
-            raise SessionError(str(exc)) from None
         return cls(journal, path)
 
     @classmethod
     def open(cls, path: Path | str) -> Session:
         """Open an existing session file; SessionError says what is wrong with a bad one."""
         path = Path(path)
-        try:
+        with _as_session_error():
             journal = Journal.open(path)
-        except JournalError as exc:
-            raise SessionError(str(exc)) from None
         return cls(journal, path)
 
     def close(self) -> None:
@@ -222,11 +218,7 @@ class Session:
         return role
 
     def _check_code(self, code: str) -> str | None:
-        try:
-            journal = Journal.open(self.path)
-        except JournalError as exc:
-            raise SessionError(str(exc)) from None
-        with journal, _as_session_error():
+        with _as_session_error(), Journal.open(self.path) as journal:
             (turn,) = journal.side_write("guesses", _NEXT_TURN, {"now": time.time(), "gap": access.GUESS_GAP})[0]
             time.sleep(max(0.0, turn - access.GUESS_GAP - time.time()))  # wait for this check's turn
             for role, salt, digest in journal.side_read("SELECT role, salt, hash FROM access"):

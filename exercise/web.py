@@ -102,7 +102,6 @@ class ExerciseServer(Server):
                 await console.stop()
         return websocket
 
-
     async def _process_messages(self, websocket: web.WebSocketResponse, console: AppService) -> None:
         """Pass a tab's keys, size and focus to its console; anything malformed is dropped."""
         async for message in websocket:

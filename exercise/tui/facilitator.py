@@ -87,11 +87,11 @@ class AdjudicationPanel(Vertical):
             return
         text = Text()
         text.append(f"{move['id']} · {move['team']} · {move['kind']} · {move['status']}\n", style="bold")
-        text.append(plain(move["headline"] + "\n"))
+        text.append(visible(move["headline"] + "\n"))  # appended strings are never read as markup
         if move["detail"]:
             text.append(visible(move["detail"] + "\n"), style="italic")
         for argument in move["arguments"]:
-            text.append(plain(f"  + {argument}\n"))
+            text.append(visible(f"  + {argument}\n"))
         if move["ruling"]:
             ruling = move["ruling"]
             narrative = f": {ruling['narrative']}" if ruling["narrative"] else ""
