@@ -29,6 +29,7 @@ from .session import Session
 
 MAX_MESSAGE = 64 * 1024  # bytes in one message from a browser: a long paste, not a flood
 MAX_CONNECTIONS = 64  # browser tabs at once (each is a console process)
+STOP_SECONDS = 5.0  # how long a console has to quit after its tab goes
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$")  # a Host header, nothing else
 
 _client: contextvars.ContextVar[str] = contextvars.ContextVar("client", default="")
@@ -99,7 +100,7 @@ class ExerciseServer(Server):
         finally:
             self.connections -= 1
             if console is not None:
-                await console.stop()
+                await _stop(console)
         return websocket
 
     async def _process_messages(self, websocket: web.WebSocketResponse, console: AppService) -> None:
@@ -122,6 +123,21 @@ class ExerciseServer(Server):
                 await console.blur()
             elif kind == "focus":
                 await console.focus()
+
+
+async def _stop(console: AppService) -> None:
+    """Ask a console to quit; end its process if it has not within STOP_SECONDS.
+
+    A console still starting up when its tab goes may miss the request to quit.
+    """
+    try:
+        await asyncio.wait_for(console.stop(), STOP_SECONDS)
+    except asyncio.TimeoutError:
+        process = console._process  # textual-serve keeps it private and offers no kill
+        if process is not None and process.returncode is None:
+            log.warning("a console did not quit when asked; ending it")
+            process.kill()
+            await process.wait()
 
 
 def _size(value, default: int) -> int:
