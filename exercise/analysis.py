@@ -838,12 +838,12 @@ class _Walk:
         self.settled[e.proposal] = e
         proposal = self.state.proposals.get(e.proposal)
         title = proposal.title if proposal else e.proposal
-        if e.outcome == "deal":
+        if e.status == "deal":
             text = f"a deal: {title} (effects: {effects_text(e.effects)})"
-        elif e.outcome == "violated":
+        elif e.status == "violated":
             text = f"deal violated by {self.names.team(e.by)}: {title}"
         else:
-            text = f"{e.outcome}{' by ' + self.names.team(e.by) if e.by else ''}: {title}"
+            text = f"{e.status}{' by ' + self.names.team(e.by) if e.by else ''}: {title}"
         self.event_item("settled", e.proposal, e.by, text + (f" \u2014 {e.note}" if e.note else ""))
         if _has_effects(e.effects):
             self.effects(e.effects, e.proposal, f"deal {e.proposal}: {title}")

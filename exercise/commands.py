@@ -95,6 +95,7 @@ class Respond:
     answer: Answer
     note: str = ""
     terms: list[str] = field(factory=list)  # for a counter
+    effects: Effects | None = None  # for a counter: what it does if it becomes a deal (None: nothing)
 
 
 @frozen
@@ -105,6 +106,7 @@ class Resolve:
     status: str
     note: str = ""
     by: str = ""  # the team that violated a deal
+    effects: Effects | None = None  # for a violated deal: None undoes what the deal changed
 
 
 @frozen

@@ -10,20 +10,22 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from . import commands as cmd
 from . import events as ev
 from .model import ALL_TEAMS, Adjudication, Commitment, Effects, Inject, Scenario
-from .state import GameState
+from .state import GameState, Ledger
 
 Condition = Callable[[Mapping[str, int], Mapping[str, bool], int], bool]
 
-COMMITMENT_STATUSES = {
-    "threat": ("carried_out", "withdrawn", "lapsed"),
-    "promise": ("carried_out", "withdrawn", "lapsed"),
-    "concession": ("reciprocated", "unreciprocated", "withdrawn"),
+_CS = ev.CommitmentStatus
+COMMITMENT_STATUSES: dict[str, tuple[ev.CommitmentStatus, ...]] = {
+    "threat": (_CS.CARRIED_OUT, _CS.WITHDRAWN, _CS.LAPSED),
+    "promise": (_CS.CARRIED_OUT, _CS.WITHDRAWN, _CS.LAPSED),
+    "concession": (_CS.RECIPROCATED, _CS.UNRECIPROCATED, _CS.WITHDRAWN),
 }
+_PS = ev.ProposalStatus
 NOTE_CATEGORIES = ("log", "strength", "improvement", "plan")
 MATRIX_TARGET = 7  # 2d6 plus modifiers: success on 7 or more
 
@@ -117,7 +119,10 @@ def _queued(rules: Rules, entry, reason: str) -> ev.InjectQueued:
 
 def _deliver_queued(rules: Rules, state: GameState, ids: _Ids, entry_id: str) -> list[ev.Event]:
     queued = state.queue[entry_id]
-    return _deliver(state, ids, rules.scenario.injects[queued.inject], queued.recipients, entry_id)
+    inject = rules.scenario.injects[queued.inject]
+    if queued.proposal:  # a move already tabled this offer (see _table_move)
+        inject = evolve(inject, proposal=None)
+    return _deliver(state, ids, inject, queued.recipients, entry_id)
 
 
 # --- handlers --------------------------------------------------------------------------------
@@ -158,9 +163,9 @@ def _own_open_move(state: GameState, team: str, move_id: str, what: str):
         raise Refused(f"no move '{move_id}'")
     if move.team != team:
         raise Refused(f"move '{move_id}' belongs to team '{move.team}', not '{team}'")
-    if move.status != "submitted" or move.turn != state.turn or state.phase is not ev.Phase.MOVES:
+    if move.status is not ev.MoveStatus.SUBMITTED or move.turn != state.turn or state.phase is not ev.Phase.MOVES:
         raise Refused(f"move '{move_id}' can no longer be {what} (moves for turn {move.turn} are closed)"
-                      if move.status != "withdrawn" else f"move '{move_id}' was withdrawn")
+                      if move.status is not ev.MoveStatus.WITHDRAWN else f"move '{move_id}' was withdrawn")
     return move
 
 
@@ -201,32 +206,28 @@ def _advance(rules: Rules, state: GameState, c: cmd.Advance, actor: str, ids: _I
     if state.phase is ev.Phase.MOVES:
         moves = state.turn_moves()
         out = [ev.MovesRevealed(state.turn, [m.id for m in moves])]
-        kinds_played = set()
+        kinds_played = {m.kind for m in moves}
+        due = [entry for entry in scenario.msel
+               if entry.after_move in kinds_played and entry.id not in state.fired and state.turn >= entry.earliest_turn]
+        linked: dict[str, str] = {}  # MSEL entry -> the proposal a move tabled that its inject's proposal is
         for move in moves:
             kind = scenario.move_kinds[move.kind]
-            kinds_played.add(move.kind)
             if kind.commitment.value in COMMITMENT_STATUSES:
                 out.append(ev.CommitmentOpened(ids("c"), move.team, kind.commitment.value, move.id,
                                                move.headline, state.turn, list(move.targets)))
             elif kind.commitment is Commitment.PROPOSAL:
-                parties = [move.team] + [t for t in move.targets if t not in (move.team, ALL_TEAMS)]
-                if ALL_TEAMS in move.targets or len(parties) == 1:  # aimed at no one: put to everyone
-                    parties = [move.team] + [t for t in scenario.teams if t != move.team]
-                proposal = ids("p")
-                out.append(ev.ProposalTabled(proposal, move.team, move.id, move.headline, list(move.terms),
-                                             parties, Effects(), state.turn))
-                out.append(ev.ProposalAnswered(proposal, move.team, ev.Answer.ACCEPT, state.turn, "proposer"))
-        for entry in scenario.msel:
-            if entry.after_move in kinds_played and entry.id not in state.fired and state.turn >= entry.earliest_turn:
-                out.append(_queued(rules, entry, f"after a '{entry.after_move}' move"))
+                out += _table_move(rules, state, ids, move, due, linked)
+        for entry in due:
+            queued = _queued(rules, entry, f"after a '{entry.after_move}' move")
+            out.append(evolve(queued, proposal=linked.get(entry.id, "")))
         return out + [ev.PhaseChanged(ev.Phase.ADJUDICATION)]
     if state.phase is ev.Phase.ADJUDICATION:
         unruled = [m.id for m in state.turn_moves() if m.revealed and m.ruling is None]
         if unruled and not c.force:
             raise Refused(f"moves without a ruling: {', '.join(unruled)} (adjudicate them, or advance with --force)")
         out = [
-            ev.ProposalSettled(p.id, "lapsed", state.turn)
-            for p in state.proposals.values() if p.status == "open" and p.lapses_turn and p.lapses_turn <= state.turn
+            ev.ProposalSettled(p.id, _PS.LAPSED, state.turn)
+            for p in state.proposals.values() if p.status is _PS.OPEN and p.lapses_turn and p.lapses_turn <= state.turn
         ]
         if state.turn >= scenario.info.turns:
             return out + [ev.PhaseChanged(ev.Phase.HOTWASH, "the last turn is over")]
@@ -234,6 +235,33 @@ def _advance(rules: Rules, state: GameState, c: cmd.Advance, actor: str, ids: _I
     if state.phase is ev.Phase.HOTWASH:
         return [ev.GameEnded("the hotwash is closed", _end_state(rules, state))]
     raise Refused("the game has ended")
+
+
+def _table_move(rules: Rules, state: GameState, ids: _Ids, move, due: list, linked: dict[str, str]) -> list[ev.Event]:
+    """The proposal a move puts on the table, accepted by its proposer.
+
+    An MSEL entry due after this kind of move whose inject carries a proposal describes this
+    same offer: the move's proposal takes that proposal's effects and lapse, and the inject is
+    delivered without tabling a second one.
+    """
+    scenario = rules.scenario
+    parties = [move.team] + [t for t in move.targets if t not in (move.team, ALL_TEAMS)]
+    if ALL_TEAMS in move.targets or len(parties) == 1:  # aimed at no one: put to everyone
+        parties = [move.team] + [t for t in scenario.teams if t != move.team]
+    proposal = ids("p")
+    effects, lapses = Effects(), 0
+    for entry in due:
+        offer = scenario.injects[entry.inject].proposal
+        if entry.after_move == move.kind and offer is not None and entry.id not in linked:
+            linked[entry.id] = proposal
+            effects = offer.effects
+            lapses = state.turn + offer.lapses_after - 1 if offer.lapses_after else 0
+            break
+    return [
+        ev.ProposalTabled(proposal, move.team, move.id, move.headline, list(move.terms), parties, effects,
+                          state.turn, lapses),
+        ev.ProposalAnswered(proposal, move.team, ev.Answer.ACCEPT, state.turn, "proposer"),
+    ]
 
 
 def _deliver_entry(rules: Rules, state: GameState, c: cmd.Deliver, actor: str, ids: _Ids) -> list[ev.Event]:
@@ -344,28 +372,32 @@ def _respond(rules: Rules, state: GameState, c: cmd.Respond, actor: str, ids: _I
     proposal = state.proposals.get(c.proposal)
     if proposal is None:
         raise Refused(f"no proposal '{c.proposal}' (open: {', '.join(p.id for p in state.proposals.values() if p.status == 'open') or 'none'})")
-    if proposal.status != "open":
+    if proposal.status is not _PS.OPEN:
         raise Refused(f"proposal '{c.proposal}' is no longer open ({proposal.status})")
     if c.team not in proposal.parties:
         raise Refused(f"team '{c.team}' is not a party to proposal '{c.proposal}' (parties: {', '.join(proposal.parties)})")
     if c.team in proposal.answers:
         raise Refused(f"team '{c.team}' has already answered proposal '{c.proposal}' ({proposal.answers[c.team].value})")
+    if c.answer is not ev.Answer.COUNTER and (c.terms or c.effects is not None):
+        raise Refused(f"terms and effects go with a counter-proposal, not with '{c.answer.value}'")
     out: list[ev.Event] = [ev.ProposalAnswered(c.proposal, c.team, c.answer, state.turn, c.note)]
     if c.answer is ev.Answer.ACCEPT:
         if set(proposal.parties) <= set(proposal.answers) | {c.team} and all(
             a is ev.Answer.ACCEPT for a in proposal.answers.values()
         ):
-            out.append(ev.ProposalSettled(c.proposal, "deal", state.turn, proposal.effects))
+            out.append(ev.ProposalSettled(c.proposal, _PS.DEAL, state.turn, proposal.effects))
     elif c.answer is ev.Answer.REJECT:
-        out.append(ev.ProposalSettled(c.proposal, "rejected", state.turn, by=c.team, note=c.note))
+        out.append(ev.ProposalSettled(c.proposal, _PS.REJECTED, state.turn, by=c.team, note=c.note))
     else:
         if not c.terms:
             raise Refused("a counter-proposal needs its terms")
+        effects = c.effects or Effects()  # its own: the terms differ, so the original's do not carry over
+        _check_effects(rules, effects, "counter-proposal effects")
         counter = ids("p")
         out += [
-            ev.ProposalSettled(c.proposal, "countered", state.turn, by=c.team, note=c.note),
+            ev.ProposalSettled(c.proposal, _PS.COUNTERED, state.turn, by=c.team, note=c.note),
             ev.ProposalTabled(counter, c.team, c.proposal, f"Counter to {proposal.title}", list(c.terms),
-                              list(proposal.parties), proposal.effects, state.turn,
+                              list(proposal.parties), effects, state.turn,
                               proposal.lapses_turn and max(proposal.lapses_turn, state.turn + 1), c.proposal),
             ev.ProposalAnswered(counter, c.team, ev.Answer.ACCEPT, state.turn, "proposer"),
         ]
@@ -379,22 +411,31 @@ def _resolve(rules: Rules, state: GameState, c: cmd.Resolve, actor: str, ids: _I
     if c.item in state.commitments:
         commitment = state.commitments[c.item]
         allowed = COMMITMENT_STATUSES[commitment.kind]
-        if commitment.status != "open":
+        if commitment.status is not _CS.OPEN:
             raise Refused(f"commitment '{c.item}' is already {commitment.status}")
         if c.status not in allowed:
             raise Refused(f"a {commitment.kind} is resolved as {', '.join(allowed)}, not '{c.status}'")
-        return [ev.CommitmentResolved(c.item, c.status, state.turn, c.note)]
+        if c.effects is not None:
+            raise Refused("effects go with a violated deal, not with a commitment (rule on a move for those)")
+        return [ev.CommitmentResolved(c.item, _CS(c.status), state.turn, c.note)]
     if c.item in state.proposals:
         proposal = state.proposals[c.item]
-        if c.status != "violated":
+        if c.status != _PS.VIOLATED:
             raise Refused(f"a deal can only be marked 'violated', not '{c.status}'")
-        if proposal.status != "deal":
+        if proposal.status is not _PS.DEAL:
             raise Refused(f"proposal '{c.item}' is not a deal ({proposal.status})")
         if c.by not in proposal.parties:
             raise Refused(f"name the party that violated the deal (one of: {', '.join(proposal.parties)})")
-        return [ev.ProposalSettled(c.item, "violated", state.turn, by=c.by, note=c.note)]
-    known = ", ".join([*state.commitments, *(p.id for p in state.proposals.values() if p.status == "deal")]) or "none"
+        effects = c.effects if c.effects is not None else _undo(proposal)
+        _check_effects(rules, effects, "effects")
+        return [ev.ProposalSettled(c.item, _PS.VIOLATED, state.turn, effects, by=c.by, note=c.note)]
+    known = ", ".join([*state.commitments, *(p.id for p in state.proposals.values() if p.status is _PS.DEAL)]) or "none"
     raise Refused(f"no commitment or deal '{c.item}' (open to resolve: {known})")
+
+
+def _undo(proposal) -> Effects:
+    """What a breach does unless the facilitator rules otherwise: the deal's own changes undone."""
+    return proposal.made.undone() if proposal.made is not None else Effects()
 
 
 def _note(rules: Rules, state: GameState, c: cmd.Note, actor: str, ids: _Ids) -> list[ev.Event]:
@@ -434,33 +475,29 @@ _HANDLERS = {
 
 
 def _end_state(rules: Rules, state: GameState) -> str:
-    for state_id, end in rules.scenario.end_states.items():
-        if rules.conditions[end.when](state.tracks, state.flags, state.turn):
-            return state_id
-    return ""
+    """The game's outcome: the first end state reached in play (the scenario's order breaks a tie)."""
+    return state.first_end_state
 
 
-def _after(state: GameState, events: list[ev.Event]) -> tuple[dict, dict, int, ev.Phase]:
-    """Tracks, flags, turn and phase once ``events`` apply (without touching ``state``)."""
-    tracks, flags, turn, phase = dict(state.tracks), dict(state.flags), state.turn, state.phase
-    scratch = GameState(tracks=tracks, flags=flags, turn=turn)
-    scratch._bounds = state._bounds
+def preview(state: GameState, events: list[ev.Event]) -> Ledger:
+    """Tracks, flags, turn and phase once ``events`` apply: the fold's own ledger, on a copy."""
+    ledger = state.ledger.preview()
     for e in events:
-        effects = (e.inject.effects if isinstance(e, ev.InjectDelivered)
-                   else e.effects if isinstance(e, (ev.Ruled, ev.ProposalSettled)) else None)
-        if effects is not None:
-            scratch.tracks, scratch.flags = scratch.effects_after(effects)
-        elif isinstance(e, ev.TurnStarted):
-            scratch.turn, phase = e.turn, ev.Phase.BRIEFING
-        elif isinstance(e, ev.PhaseChanged):
-            phase = e.phase
-    return scratch.tracks, scratch.flags, scratch.turn, phase
+        ledger.apply(e, 0)
+    return ledger
 
 
 def consequences(rules: Rules, state: GameState, events: list[ev.Event]) -> list[ev.Event]:
-    """Conditions that changed once ``events`` apply: objectives, red lines, end states, injects."""
-    tracks, flags, turn, phase = _after(state, events)
+    """Conditions that changed once ``events`` apply: objectives, red lines, end states, injects.
+
+    Conditions read only tracks, flags and the turn, so when ``events`` change none of them
+    nothing is checked (most commands: a move, an answer, a note).
+    """
+    after = preview(state, events)
+    tracks, flags, turn, phase = after.tracks, after.flags, after.turn, after.phase
     if turn == 0 or phase is ev.Phase.ENDED:
+        return []
+    if (tracks, flags, turn) == (state.tracks, state.flags, state.turn):
         return []
     scenario, out = rules.scenario, []
 

@@ -7,7 +7,7 @@ that used it, so a replay never rolls again.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 
 from attrs import field, frozen
 
@@ -36,6 +36,38 @@ class Answer(str, Enum):
     COUNTER = "counter"
 
 
+class _Status(StrEnum):
+    """A status that is its text: equal to it, and found under it in a dict (Enum hashes its name)."""
+
+    __hash__ = str.__hash__
+
+
+class MoveStatus(_Status):
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    REVEALED = "revealed"
+
+
+class ProposalStatus(_Status):
+    """Where a proposal is: open, then settled one of the other ways (a deal may later be violated)."""
+
+    OPEN = "open"
+    DEAL = "deal"
+    REJECTED = "rejected"
+    COUNTERED = "countered"
+    LAPSED = "lapsed"
+    VIOLATED = "violated"
+
+
+class CommitmentStatus(_Status):
+    OPEN = "open"
+    CARRIED_OUT = "carried_out"
+    WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"
+    RECIPROCATED = "reciprocated"
+    UNRECIPROCATED = "unreciprocated"
+
+
 @frozen
 class TurnStarted:
     turn: int
@@ -49,6 +81,7 @@ class InjectQueued:
     inject: str
     reason: str
     recipients: list[str]
+    proposal: str = ""  # the proposal a move tabled that the inject's own proposal is (not tabled again)
 
 
 @frozen
@@ -158,10 +191,14 @@ class ProposalAnswered:
 
 @frozen
 class ProposalSettled:
-    """A proposal ended: a deal (its effects apply), rejected, countered, lapsed or violated."""
+    """A proposal ended: a deal (its effects apply), rejected, countered, lapsed or violated.
+
+    For a violated deal, ``effects`` are what the facilitator ruled the breach does: by
+    default, what undoes the deal's own changes. (Version 2: ``status`` was ``outcome``.)
+    """
 
     proposal: str
-    outcome: str
+    status: ProposalStatus
     turn: int
     effects: Effects = field(factory=Effects)
     by: str = ""
@@ -182,7 +219,7 @@ class CommitmentOpened:
 @frozen
 class CommitmentResolved:
     commitment: str
-    status: str
+    status: CommitmentStatus
     turn: int
     note: str = ""
 
@@ -225,6 +262,11 @@ Event = (
 )
 
 EVENT_TYPES: dict[str, type] = {cls.__name__: cls for cls in Event.__args__}
+
+# The version of each event's stored shape; 1 where it never changed. A change that old data
+# cannot be read as (a renamed field, a new meaning) takes the next number and an upcaster in
+# ``exercise.serial``, so that session files of every release still open.
+EVENT_VERSIONS: dict[str, int] = {name: 1 for name in EVENT_TYPES} | {"ProposalSettled": 2}
 
 
 def event_type(event: Event) -> str:

@@ -80,7 +80,7 @@ def describe(event: ev.Event, scenario: Scenario) -> str:
             return f"{p} tabled by {by}: {title} (parties: {', '.join(parties)})"
         case ev.ProposalAnswered(proposal=p, team=team, answer=answer):
             return f"{team} answers {p}: {answer.value}"
-        case ev.ProposalSettled(proposal=p, outcome=outcome, by=by, effects=effects):
+        case ev.ProposalSettled(proposal=p, status=outcome, by=by, effects=effects):
             tail = f": {effects_text(effects)}" if outcome == "deal" else (f" by {by}" if by else "")
             return f"{p} {'is a deal' if outcome == 'deal' else outcome}{tail}"
         case ev.CommitmentOpened(commitment=c, team=team, kind=kind, text=text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from cattrs import Converter, transform_error
@@ -17,14 +18,51 @@ from .model import Scenario
 _converter = Converter()
 _converter.register_unstructure_hook(datetime.date, lambda d: d.isoformat())
 # Per class: these enums are also str, and the str hook would win by MRO.
-for _enum in (ev.Phase, ev.Outcome, ev.Answer, model.Adjudication, model.Commitment, model.InjectKind):
+for _enum in (ev.Phase, ev.Outcome, ev.Answer, ev.MoveStatus, ev.ProposalStatus, ev.CommitmentStatus,
+              model.Adjudication, model.Commitment, model.InjectKind):
     _converter.register_unstructure_hook(_enum, lambda member: member.value)
 _converter.register_structure_hook(datetime.date, lambda v, _: v if isinstance(v, datetime.date) else datetime.date.fromisoformat(v))
 
 
+VERSION_KEY = "v"  # in an event's data, when its version is above 1
+
+
 def event_data(event: ev.Event) -> tuple[str, dict[str, Any]]:
-    """An event as (type name, data)."""
-    return ev.event_type(event), _converter.unstructure(event)
+    """An event as (type name, data), stamped with its version where that is above 1."""
+    name = ev.event_type(event)
+    data = _converter.unstructure(event)
+    if ev.EVENT_VERSIONS[name] > 1:
+        data[VERSION_KEY] = ev.EVENT_VERSIONS[name]
+    return name, data
+
+
+def _settled_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """ProposalSettled 1 -> 2: ``outcome`` is named ``status``, as on the proposal it settles."""
+    data = dict(data)
+    if "outcome" in data:
+        data["status"] = data.pop("outcome")
+    return data
+
+
+# (type name, version) -> what turns data of that version into the next one's.
+UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {
+    ("ProposalSettled", 1): _settled_v1,
+}
+
+
+def upcast(type_name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Stored data of any version of an event, in the shape this release reads."""
+    current = ev.EVENT_VERSIONS[type_name]
+    version = data.get(VERSION_KEY, 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise DataError(f"{type_name}: version {version!r} is not a version number")
+    if version > current:
+        raise DataError(f"{type_name}: version {version} is newer than this release reads ({current}); "
+                        "upgrade exercise")
+    data = {k: v for k, v in data.items() if k != VERSION_KEY}
+    for step in range(version, current):
+        data = UPCASTERS[(type_name, step)](data)
+    return data
 
 
 class DataError(ValueError):
@@ -45,7 +83,9 @@ def event_from(type_name: str, data: dict[str, Any]) -> ev.Event:
     cls = ev.EVENT_TYPES.get(type_name)
     if cls is None:
         raise DataError(f"unknown event type '{type_name}'")
-    return _structure(data, cls, type_name)
+    if not isinstance(data, dict):
+        raise DataError(f"{type_name}: data that is not an object")
+    return _structure(upcast(type_name, data), cls, type_name)
 
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:

@@ -7,7 +7,7 @@ linear in its length.
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, frozen
 
 from . import events as ev
 from .model import ALL_TEAMS, Effects, Inject, Scenario
@@ -25,12 +25,12 @@ class Move:
     answers: str
     arguments: list[str]
     terms: list[str]
-    status: str = "submitted"  # submitted, withdrawn, revealed
+    status: ev.MoveStatus = ev.MoveStatus.SUBMITTED
     ruling: ev.Ruled | None = None
 
     @property
     def revealed(self) -> bool:
-        return self.status == "revealed"
+        return self.status is ev.MoveStatus.REVEALED
 
 
 @define
@@ -58,9 +58,10 @@ class Proposal:
     lapses_turn: int
     counter_of: str
     answers: dict[str, ev.Answer] = field(factory=dict)
-    status: str = "open"  # open, deal, rejected, countered, lapsed, violated
+    status: ev.ProposalStatus = ev.ProposalStatus.OPEN
     settled_turn: int = 0
     violated_by: str = ""
+    made: Change | None = None  # what the deal changed when it was made (undone if it is violated)
 
 
 @define
@@ -72,7 +73,7 @@ class Commitment:
     text: str
     turn: int
     targets: list[str]
-    status: str = "open"
+    status: ev.CommitmentStatus = ev.CommitmentStatus.OPEN
     note: str = ""
     resolved_turn: int = 0
 
@@ -83,16 +84,135 @@ class Queued:
     inject: str
     reason: str
     recipients: list[str]
+    proposal: str = ""
+
+
+@frozen
+class Change:
+    """What one event's effects actually did: each track and flag moved, (before, after).
+
+    ``intended`` is what the effects asked; a track at its bound moves less, or not at all.
+    """
+
+    seq: int
+    turn: int
+    cause: str  # the delivery, move or proposal whose effects these were (d1, m2, p3)
+    intended: Effects
+    tracks: dict[str, tuple[int, int]]
+    flags: dict[str, tuple[bool, bool]]
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.tracks or self.flags)
+
+    def undone(self) -> Effects:
+        """The effects that take back this change: the track deltas reversed, flags as they were."""
+        return Effects({name: before - after for name, (before, after) in self.tracks.items()},
+                       {name: before for name, (before, _) in self.flags.items()})
+
+
+def _effects_of(event: ev.Event) -> tuple[str, Effects] | None:
+    """The effects an event carries and what they are named after, if it carries any."""
+    match event:
+        case ev.InjectDelivered(delivery=ref, inject=inject):
+            return ref, inject.effects
+        case ev.Ruled(move=ref, effects=effects) | ev.ProposalSettled(proposal=ref, effects=effects):
+            return ref, effects
+    return None
+
+
+@define
+class Ledger:
+    """The part of the state conditions read (tracks, flags, turn, phase), and its history.
+
+    The one place effects are applied: the fold applies every event here, and the engine
+    applies the events it is deciding to a copy (``preview``) to see what they would do.
+    """
+
+    tracks: dict[str, int]
+    flags: dict[str, bool]
+    bounds: dict[str, tuple[int, int]]  # track -> (min, max)
+    turn: int = 0
+    phase: ev.Phase = ev.Phase.BRIEFING
+    changes: list[Change] = field(factory=list)
+    history: list[tuple[int, str, int]] = field(factory=list)  # (turn, track, value) after each change
+    flag_history: list[tuple[int, str, bool]] = field(factory=list)  # (turn, flag, value) likewise
+    peaks: dict[tuple[int, str], tuple[int, int]] = field(factory=dict)  # (turn, track) -> (low, high) in it
+
+    @classmethod
+    def initial(cls, scenario: Scenario) -> Ledger:
+        ledger = cls(
+            tracks={t.id: t.start for t in scenario.tracks.values()},
+            flags={f.id: f.start for f in scenario.flags.values()},
+            bounds={t.id: (t.min, t.max) for t in scenario.tracks.values()},
+        )
+        ledger.history = [(0, name, value) for name, value in ledger.tracks.items()]
+        ledger.flag_history = [(0, name, value) for name, value in ledger.flags.items()]
+        return ledger
+
+    def preview(self) -> Ledger:
+        """A copy to apply events to without touching this one (its history starts empty)."""
+        return Ledger(dict(self.tracks), dict(self.flags), self.bounds, self.turn, self.phase)
+
+    def peak(self, turn: int, track: str) -> tuple[int, int]:
+        """The lowest and highest a track stood at during ``turn`` (as far as the state has got)."""
+        if (turn, track) in self.peaks:
+            return self.peaks[(turn, track)]
+        value = self.value_at(turn, track)
+        return value, value
+
+    def value_at(self, turn: int, track: str) -> int:
+        """A track's value at the end of ``turn``."""
+        value = 0
+        for t, name, v in self.history:
+            if t > turn:
+                break
+            if name == track:
+                value = v
+        return value
+
+    def apply(self, event: ev.Event, seq: int) -> Change | None:
+        """Fold one event in; returns what its effects changed, if it carries effects."""
+        match event:
+            case ev.TurnStarted(turn=turn):
+                self.turn, self.phase = turn, ev.Phase.BRIEFING
+            case ev.PhaseChanged(phase=phase):
+                self.phase = phase
+            case ev.GameEnded():
+                self.phase = ev.Phase.ENDED
+        found = _effects_of(event)
+        return None if found is None else self.apply_effects(found[1], found[0], seq)
+
+    def apply_effects(self, effects: Effects, cause: str, seq: int = 0) -> Change:
+        tracks: dict[str, tuple[int, int]] = {}
+        flags: dict[str, tuple[bool, bool]] = {}
+        for name, delta in effects.tracks.items():
+            before = self.tracks[name]
+            low, high = self.bounds.get(name, (-(2**31), 2**31))
+            after = max(low, min(high, before + delta))
+            if after != before:
+                tracks[name] = (before, after)
+                self.tracks[name] = after
+                self.history.append((self.turn, name, after))
+                key = (self.turn, name)
+                low_seen, high_seen = self.peaks.get(key, (before, before))
+                self.peaks[key] = (min(low_seen, after), max(high_seen, after))
+        for name, value in effects.flags.items():
+            before = self.flags[name]
+            if value != before:
+                flags[name] = (before, value)
+                self.flags[name] = value
+                self.flag_history.append((self.turn, name, value))
+        change = Change(seq, self.turn, cause, effects, tracks, flags)
+        self.changes.append(change)
+        return change
 
 
 @define
 class GameState:
     """Everything a session is now. Build with ``GameState.initial(scenario)``."""
 
-    tracks: dict[str, int]
-    flags: dict[str, bool]
-    turn: int = 0
-    phase: ev.Phase = ev.Phase.BRIEFING
+    ledger: Ledger
     seq: int = 0  # events applied
     moves: dict[str, Move] = field(factory=dict)
     ready: set[str] = field(factory=set)
@@ -105,21 +225,35 @@ class GameState:
     conditions: dict[tuple[str, str, str], bool] = field(factory=dict)  # (kind, team, item)
     condition_log: list[ev.ConditionChanged] = field(factory=list)
     notes: list[ev.NoteAdded] = field(factory=list)
-    history: list[tuple[int, str, int]] = field(factory=list)  # (turn, track, value) after each change
-    end_state: str = ""
+    first_end_state: str = ""  # the first end state reached in play: the outcome (first reached wins)
+    end_state: str = ""  # the outcome recorded when the game ended
     ended_reason: str = ""
-    _bounds: dict[str, tuple[int, int]] = field(factory=dict, repr=False, eq=False)  # track -> (min, max)
+    _change: Change | None = field(default=None, repr=False, eq=False)  # what the event being folded changed
 
     @classmethod
     def initial(cls, scenario: Scenario) -> GameState:
         """The state before the first event: tracks and flags at their starting values."""
-        state = cls(
-            tracks={t.id: t.start for t in scenario.tracks.values()},
-            flags={f.id: f.start for f in scenario.flags.values()},
-        )
-        state.history = [(0, name, value) for name, value in state.tracks.items()]
-        state._bounds = {t.id: (t.min, t.max) for t in scenario.tracks.values()}
-        return state
+        return cls(Ledger.initial(scenario))
+
+    @property
+    def tracks(self) -> dict[str, int]:
+        return self.ledger.tracks
+
+    @property
+    def flags(self) -> dict[str, bool]:
+        return self.ledger.flags
+
+    @property
+    def turn(self) -> int:
+        return self.ledger.turn
+
+    @property
+    def phase(self) -> ev.Phase:
+        return self.ledger.phase
+
+    @property
+    def history(self) -> list[tuple[int, str, int]]:
+        return self.ledger.history
 
     # -- queries --------------------------------------------------------------------------
 
@@ -131,49 +265,31 @@ class GameState:
             if m.turn == turn and (team is None or m.team == team) and not (live and m.status == "withdrawn")
         ]
 
-    def effects_after(self, effects: Effects) -> tuple[dict[str, int], dict[str, bool]]:
-        """Tracks and flags as they would be after ``effects`` (clamped to the bounds)."""
-        tracks = dict(self.tracks)
-        for name, delta in effects.tracks.items():
-            low, high = self._bounds.get(name, (-(2**31), 2**31))
-            tracks[name] = max(low, min(high, tracks[name] + delta))
-        return tracks, {**self.flags, **effects.flags}
-
     # -- the fold -------------------------------------------------------------------------
 
     def apply(self, event: ev.Event) -> None:
         """Fold one event into the state."""
         self.seq += 1
+        self._change = self.ledger.apply(event, self.seq)
         handler = getattr(self, f"_on_{type(event).__name__}")
         handler(event)
 
-    def _effects(self, effects: Effects) -> None:
-        tracks, flags = self.effects_after(effects)
-        for name, value in tracks.items():
-            if value != self.tracks[name]:
-                self.history.append((self.turn, name, value))
-        self.tracks, self.flags = tracks, flags
-
     def _on_TurnStarted(self, e: ev.TurnStarted) -> None:
-        self.turn = e.turn
-        self.phase = ev.Phase.BRIEFING
         self.ready = set()
 
     def _on_InjectQueued(self, e: ev.InjectQueued) -> None:
-        self.queue[e.entry] = Queued(e.entry, e.inject, e.reason, e.recipients)
+        self.queue[e.entry] = Queued(e.entry, e.inject, e.reason, e.recipients, e.proposal)
         self.fired.add(e.entry)
 
     def _on_InjectDelivered(self, e: ev.InjectDelivered) -> None:
         self.queue.pop(e.entry, None)
         self.deliveries[e.delivery] = Delivery(e.delivery, e.inject, e.recipients, e.turn, e.entry)
-        self._effects(e.inject.effects)
 
     def _on_InjectSkipped(self, e: ev.InjectSkipped) -> None:
         self.queue.pop(e.entry, None)
         self.skipped.append(e)
 
     def _on_PhaseChanged(self, e: ev.PhaseChanged) -> None:
-        self.phase = e.phase
         if e.phase is ev.Phase.HOTWASH:
             self.ended_reason = e.reason
 
@@ -192,7 +308,7 @@ class GameState:
 
     def _on_MoveWithdrawn(self, e: ev.MoveWithdrawn) -> None:
         move = self.moves[e.move]
-        move.status = "withdrawn"
+        move.status = ev.MoveStatus.WITHDRAWN
         self.ready.discard(move.team)
 
     def _on_ReadyChanged(self, e: ev.ReadyChanged) -> None:
@@ -200,11 +316,10 @@ class GameState:
 
     def _on_MovesRevealed(self, e: ev.MovesRevealed) -> None:
         for move_id in e.moves:
-            self.moves[move_id].status = "revealed"
+            self.moves[move_id].status = ev.MoveStatus.REVEALED
 
     def _on_Ruled(self, e: ev.Ruled) -> None:
         self.moves[e.move].ruling = e
-        self._effects(e.effects)
 
     def _on_ProposalTabled(self, e: ev.ProposalTabled) -> None:
         self.proposals[e.proposal] = Proposal(
@@ -217,10 +332,11 @@ class GameState:
 
     def _on_ProposalSettled(self, e: ev.ProposalSettled) -> None:
         proposal = self.proposals[e.proposal]
-        proposal.status, proposal.settled_turn = e.outcome, e.turn
-        if e.outcome == "violated":
+        proposal.status, proposal.settled_turn = e.status, e.turn
+        if e.status is ev.ProposalStatus.DEAL:
+            proposal.made = self._change
+        elif e.status is ev.ProposalStatus.VIOLATED:
             proposal.violated_by = e.by
-        self._effects(e.effects)
 
     def _on_CommitmentOpened(self, e: ev.CommitmentOpened) -> None:
         self.commitments[e.commitment] = Commitment(
@@ -234,12 +350,13 @@ class GameState:
     def _on_ConditionChanged(self, e: ev.ConditionChanged) -> None:
         self.conditions[(e.kind, e.team, e.item)] = e.holds
         self.condition_log.append(e)
+        if e.kind == "end_state" and e.holds and not self.first_end_state:
+            self.first_end_state = e.item
 
     def _on_NoteAdded(self, e: ev.NoteAdded) -> None:
         self.notes.append(e)
 
     def _on_GameEnded(self, e: ev.GameEnded) -> None:
-        self.phase = ev.Phase.ENDED
         self.end_state = e.end_state
         if not self.ended_reason:
             self.ended_reason = e.reason
