@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 
 from attrs import evolve, frozen
 
+from . import adjudication
 from . import events as ev
 from .model import ALL_TEAMS, Effects, Scenario
 from .state import GameState
@@ -563,19 +564,9 @@ class Analysis:
 # --- the computation -------------------------------------------------------------------------------
 
 
-def _dice(ruling: ev.Ruled) -> str:
-    if ruling.method == "matrix" and len(ruling.rolls) == 2:
-        total = sum(ruling.rolls) + ruling.modifier
-        return (f"2d6 rolled {ruling.rolls[0]} and {ruling.rolls[1]}, modifier {ruling.modifier:+d}, "
-                f"total {total}; 7 or more succeeds")
-    if ruling.method == "estimative" and ruling.rolls:
-        return f"d100 rolled {ruling.rolls[0]} against {ruling.probability}%; at or under succeeds"
-    return ""
-
-
 def ruling_info(ruling: ev.Ruled) -> RulingInfo:
     return RulingInfo(ruling.method, ruling.outcome.value, ruling.narrative, effects_text(ruling.effects),
-                      _dice(ruling), ruling.public)
+                      adjudication.dice_text(ruling, long=True), ruling.public)
 
 
 def _episodes(changes: Sequence[tuple[int, bool, str]]) -> list[Episode]:

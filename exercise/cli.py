@@ -249,6 +249,9 @@ def _add_play_commands(commands) -> None:
     p.add_argument("answer", choices=[a.value for a in Answer])
     p.add_argument("--note", default="")
     p.add_argument("--term", action="append", help="a term of the counter-proposal (repeatable)")
+    p.add_argument("--effect", action="append", metavar="TRACK=+N",
+                   help="a counter: a track change it makes if it becomes a deal (repeatable); the original's do not carry over")
+    p.add_argument("--flag", action="append", metavar="FLAG=true|false", help="a counter: a flag it sets if it becomes a deal (repeatable)")
 
     p = add("advance", "advance", "move the game on: deliver injects and open moves; close and reveal; next turn", [session],
             "Briefing -> moves open (queued injects are delivered); moves -> closed and revealed; "
@@ -275,11 +278,17 @@ def _add_play_commands(commands) -> None:
     p.add_argument("--private", action="store_true", help="keep the ruling from the other teams")
     p = add("resolve", "resolve", "close a commitment or mark a deal violated", [session],
             "Threats and promises: carried_out, withdrawn, lapsed. Concessions: reciprocated, "
-            "unreciprocated, withdrawn. Deals: violated (with --by TEAM).")
+            "unreciprocated, withdrawn. Deals: violated (with --by TEAM); a breach undoes what the deal "
+            "changed (tracks back by what it moved them, flags as they were) unless --effect, --flag or "
+            "--no-effect rule otherwise.")
     p.add_argument("item", metavar="ID", help="a commitment (c1, ...) or a deal (p1, ...)")
     p.add_argument("status", metavar="STATUS")
     p.add_argument("--note", default="")
     p.add_argument("--by", default="", metavar="TEAM", help="the team that violated a deal")
+    p.add_argument("--effect", action="append", metavar="TRACK=+N",
+                   help="a violated deal: a track change the breach makes, instead of undoing the deal's (repeatable)")
+    p.add_argument("--flag", action="append", metavar="FLAG=true|false", help="a violated deal: a flag the breach sets (repeatable)")
+    p.add_argument("--no-effect", action="store_true", help="a violated deal: leave what the deal changed as it is")
     p = add("note", "note", "add a note to the log, or a hotwash item", [session])
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--as", dest="as_role", default="facilitator", metavar="ROLE")

@@ -38,11 +38,11 @@ def _open(args: argparse.Namespace) -> Session:
 def _report(args: argparse.Namespace, session: Session, events: list[ev.Event], extra: dict | None = None,
             role: str = FACILITATOR) -> int:
     """Print what happened as ``role`` may see it (a team is not told of others' secrets)."""
-    from .serial import event_data
+    from .serial import VERSION_KEY, event_data
 
     seen = session.seen_by(role, events)
-    if args.json:
-        out = [{"type": t, **d} for t, d in map(event_data, seen)]
+    if args.json:  # what happened, not how it is stored: no version stamp
+        out = [{"type": t, **{k: v for k, v in d.items() if k != VERSION_KEY}} for t, d in map(event_data, seen)]
         _print_json({"ok": True, "events": out, **(extra or {})})
     else:
         for event in seen:
@@ -228,7 +228,8 @@ def ready(args: argparse.Namespace) -> int:
 
 
 def respond(args: argparse.Namespace) -> int:
-    command = cmd.Respond(args.team, args.proposal, ev.Answer(args.answer), args.note, args.term or [])
+    command = cmd.Respond(args.team, args.proposal, ev.Answer(args.answer), args.note, args.term or [],
+                          _parse_effects(args))
     return _act(args, command, _team_actor(args))
 
 
@@ -251,7 +252,7 @@ def inject(args: argparse.Namespace) -> int:
 
 
 def _parse_effects(args: argparse.Namespace) -> Effects | None:
-    if args.no_effect:
+    if getattr(args, "no_effect", False):
         return Effects()
     if not args.effect and not args.flag:
         return None
@@ -273,7 +274,8 @@ def adjudicate(args: argparse.Namespace) -> int:
 
 
 def resolve(args: argparse.Namespace) -> int:
-    return _act(args, cmd.Resolve(args.item, args.status.replace("-", "_").replace(" ", "_"), args.note, args.by))
+    status = args.status.replace("-", "_").replace(" ", "_")
+    return _act(args, cmd.Resolve(args.item, status, args.note, args.by, _parse_effects(args)))
 
 
 def note(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 
 from attrs import evolve, frozen
 
+from . import adjudication
 from . import commands as cmd
 from . import events as ev
 from .model import ALL_TEAMS, Adjudication, Commitment, Effects, Inject, Scenario
@@ -27,7 +28,6 @@ COMMITMENT_STATUSES: dict[str, tuple[ev.CommitmentStatus, ...]] = {
 }
 _PS = ev.ProposalStatus
 NOTE_CATEGORIES = ("log", "strength", "improvement", "plan")
-MATRIX_TARGET = 7  # 2d6 plus modifiers: success on 7 or more
 
 
 class Refused(Exception):
@@ -309,20 +309,6 @@ def _default_effects(rules: Rules, kind: str, outcome: ev.Outcome) -> Effects:
     return Effects()
 
 
-def _check_options(c: cmd.Adjudicate, method: Adjudication) -> None:
-    """Refuse what the ruling's way would ignore: dice options with an outcome, or another method's."""
-    given = (["strong arguments"] if c.strong_for or c.strong_against else []) + (
-        ["a probability"] if c.probability is not None else [])
-    if c.outcome is not None and given:
-        raise Refused(f"an outcome given by hand takes no dice options (drop {' and '.join(given)}), "
-                      "or leave out the outcome to roll")
-    if c.outcome is None and method is Adjudication.MATRIX and c.probability is not None:
-        raise Refused("this scenario rolls 2d6 (matrix): give strong arguments for and against, not a probability")
-    if c.outcome is None and method is Adjudication.ESTIMATIVE and (c.strong_for or c.strong_against):
-        raise Refused("this scenario rolls d100 against a probability (estimative): give a probability, "
-                      "not strong arguments")
-
-
 def _adjudicate(rules: Rules, state: GameState, c: cmd.Adjudicate, actor: str, ids: _Ids) -> list[ev.Event]:
     _require_facilitator(actor, "adjudicate")
     if state.phase is ev.Phase.ENDED:
@@ -334,35 +320,25 @@ def _adjudicate(rules: Rules, state: GameState, c: cmd.Adjudicate, actor: str, i
         raise Refused(f"move '{c.move}' is not revealed yet ({move.status}); close moves with 'advance' first")
     if move.ruling is not None:
         raise Refused(f"move '{c.move}' already has a ruling ({move.ruling.outcome.value})")
-    method = rules.scenario.info.adjudication
-    _check_options(c, method)
-    rolls: list[int] = []
-    modifier, probability = 0, None
-    rng = random.Random(f"{rules.seed}:{state.seq}")
-    if c.outcome is not None:
-        outcome, used = c.outcome, Adjudication.UMPIRE.value
-    elif method is Adjudication.UMPIRE:
-        raise Refused("umpire adjudication needs an outcome (success, partial or failure)")
-    elif method is Adjudication.MATRIX:
-        if c.strong_for < 0 or c.strong_against < 0:
-            raise Refused("strong arguments for and against are counts (0 or more)")
-        rolls = [rng.randint(1, 6), rng.randint(1, 6)]
-        modifier = c.strong_for - c.strong_against
-        outcome = ev.Outcome.SUCCESS if sum(rolls) + modifier >= MATRIX_TARGET else ev.Outcome.FAILURE
-        used = method.value
+    way = adjudication.method(rules.scenario.info.adjudication)
+    by_hand = c.outcome is not None
+    try:
+        way.check(by_hand, c.strong_for, c.strong_against, c.probability)
+    except adjudication.MethodRefused as exc:
+        raise Refused(str(exc)) from None
+    if by_hand:
+        roll = adjudication.Roll([], 0, None, c.outcome)
+        used = Adjudication.UMPIRE.value
     else:
-        if c.probability is None or not 0 <= c.probability <= 100:
-            raise Refused("estimative adjudication needs a probability of success from 0 to 100 (percent)")
-        probability = c.probability
-        rolls = [rng.randint(1, 100)]
-        outcome = ev.Outcome.SUCCESS if rolls[0] <= probability else ev.Outcome.FAILURE
-        used = method.value
+        roll = way.roll(random.Random(f"{rules.seed}:{state.seq}"), c.strong_for, c.strong_against, c.probability)
+        used = way.id.value
     if c.effects is None:
-        effects = _default_effects(rules, move.kind, outcome)
+        effects = _default_effects(rules, move.kind, roll.outcome)
     else:  # by hand: what happens; for the dice: what happens if they succeed
-        effects = c.effects if c.outcome is not None or outcome is ev.Outcome.SUCCESS else Effects()
+        effects = c.effects if by_hand or roll.outcome is ev.Outcome.SUCCESS else Effects()
     _check_effects(rules, effects, "effects")
-    return [ev.Ruled(c.move, used, outcome, c.narrative, effects, state.turn, rolls, modifier, probability, c.public)]
+    return [ev.Ruled(c.move, used, roll.outcome, c.narrative, effects, state.turn, roll.rolls, roll.modifier,
+                     roll.probability, c.public)]
 
 
 def _respond(rules: Rules, state: GameState, c: cmd.Respond, actor: str, ids: _Ids) -> list[ev.Event]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import adjudication
 from . import events as ev
 from .model import ALL_TEAMS, Effects, Scenario
 
@@ -70,11 +71,8 @@ def describe(event: ev.Event, scenario: Scenario) -> str:
         case ev.MovesRevealed(moves=moves, turn=turn):
             return f"turn {turn} moves revealed: {', '.join(moves) or 'none'}"
         case ev.Ruled(move=m, outcome=outcome, method=method, rolls=rolls, modifier=mod, probability=p, effects=effects):
-            dice = ""
-            if method == "matrix":
-                dice = f" (2d6 {rolls[0]}+{rolls[1]}{mod:+d} = {sum(rolls) + mod}, needs 7)"
-            elif method == "estimative":
-                dice = f" (d100 {rolls[0]} against {p}%)"
+            dice = adjudication.dice_text(event)
+            dice = f" ({dice})" if dice else ""
             return f"{m} ruled {outcome.value}{dice}: {effects_text(effects)}"
         case ev.ProposalTabled(proposal=p, by=by, title=title, parties=parties):
             return f"{p} tabled by {by}: {title} (parties: {', '.join(parties)})"

@@ -28,6 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from . import analysis, bundled
+from .adjudication import METHODS
 from .files import write_atomic
 from .model import Scenario
 
@@ -256,7 +257,11 @@ def _configure(env: Environment) -> Environment:
         svg_chart=svg_chart, percent=percent, source_in=source_in, kind_in=kind_in, join_change=join_change,
         answer_text=answer_text,
     )
-    env.globals.update(measures=dict(analysis.MEASURES))
+    env.globals.update(
+        measures=dict(analysis.MEASURES),
+        adjudication_summary={m.id.value: m.summary for m in METHODS.values()},
+        adjudication_manual={m.id.value: m.manual for m in METHODS.values()},
+    )
     return env
 
 

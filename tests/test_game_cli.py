@@ -65,6 +65,7 @@ class Oracle:
         self.turn = 0
         self.holding: set[tuple[str, str, str]] = set()
         self.changes: list[tuple[str, str, str, bool, int]] = []  # (kind, team, item, holds, turn)
+        self.reached = ""  # the first end state reached: the outcome
 
     # what the script says should happen
     def apply(self, tracks: dict | None = None, flags: dict | None = None) -> None:
@@ -99,10 +100,7 @@ class Oracle:
         return out
 
     def first_end_state(self) -> str:
-        for end_id, end in SCENARIO.end_states.items():
-            if _holds(end.when, self.tracks, self.flags, self.turn):
-                return end_id
-        return ""
+        return self.reached
 
     def due_entries(self, fired: set[str]) -> list[str]:
         return [e.id for e in SCENARIO.msel
@@ -177,6 +175,8 @@ class Game:
         assert {e["turn"] for e in of_type(events, "ConditionChanged")} <= {o.turn}
         o.changes += [(*c, o.turn) for c in sorted(expected)]
         o.holding = now
+        if not o.reached:  # the scenario's order breaks a tie
+            o.reached = next((end_id for end_id in SCENARIO.end_states if ("end_state", "", end_id) in now), "")
         by_condition = [e["entry"] for e in of_type(events, "InjectQueued")
                         if e["reason"].startswith("condition met")]
         others = {e["entry"] for e in of_type(events, "InjectQueued")} - set(by_condition)
@@ -198,7 +198,8 @@ class Game:
         return self._archive
 
     def events(self) -> list[dict]:
-        return self.archive()["events"]
+        """The archive's events as commands print them: without the storage's version stamp."""
+        return [{k: v for k, v in e.items() if k != "v"} for e in self.archive()["events"]]
 
     def status(self, role: str = "facilitator", session: str = SESSION) -> dict:
         r = self.run("status", session, "--as", role, "--json")
@@ -465,7 +466,7 @@ def test_flagship_game_from_the_command_line(tmp_path):
     assert (p2["counter_of"], p2["lapses_turn"], p2["parties"]) == ("p1", 2, ["russia", "ukraine", "us"])
     assert p2["terms"] == ["Moratorium on energy strikes", "No limits on mobilisation or rearmament"]
     events = game.ok("respond", "p2", "reject", "--team", "russia", "--note", "Ukraine must not rearm")
-    assert only(events, "ProposalSettled")["outcome"] == "rejected"
+    assert only(events, "ProposalSettled")["status"] == "rejected"
 
     # close and reveal: commitments open, the proposal move is tabled
     events = game.ok("advance")
@@ -543,7 +544,7 @@ def test_flagship_game_from_the_command_line(tmp_path):
     only(game.ok("respond", "p4", "accept", "--team", "russia", "--note", "In principle"), "ProposalAnswered")
     only(game.ok("respond", "p4", "accept", "--team", "ukraine"), "ProposalAnswered")
     events = game.ok("respond", "p4", "accept", "--team", "us", "--as-facilitator")
-    assert [e["outcome"] for e in of_type(events, "ProposalSettled")] == ["deal"]
+    assert [e["status"] for e in of_type(events, "ProposalSettled")] == ["deal"]
     o.deal("ceasefire-30-day")  # escalation 5, talks 6, ceasefire
     assert {("objective", "us", "quick-deal", True), ("objective", "us", "durable-peace", True),
             ("objective", "russia", "veto-over-guarantees", True)} <= conditions(events)
@@ -621,11 +622,11 @@ def test_flagship_game_from_the_command_line(tmp_path):
 
     only(game.ok("respond", "p5", "accept", "--team", "us"), "ProposalAnswered")
     events = game.ok("respond", "p5", "accept", "--team", "ukraine")
-    assert only(events, "ProposalSettled")["outcome"] == "deal"
+    assert only(events, "ProposalSettled")["status"] == "deal"
     o.deal("critical-minerals-deal")  # ukraine_defence 7, russia_pressure 6
     assert ("objective", "us", "minerals", True) in conditions(events)
     game.ok("respond", "p6", "accept", "--team", "europe")
-    assert only(game.ok("respond", "p6", "accept", "--team", "us"), "ProposalSettled")["outcome"] == "deal"
+    assert only(game.ok("respond", "p6", "accept", "--team", "us"), "ProposalSettled")["status"] == "deal"
     o.deal("financial-sanctions-package")  # alliance_cohesion 7, us_credibility 4
 
     assert submit(game, "europe", "promise", "Europe funds Ukrainian drone production", "--to", "ukraine") == "m12"
@@ -639,8 +640,11 @@ def test_flagship_game_from_the_command_line(tmp_path):
     game.ok("resolve", "c4", "lapsed")
     game.ok("resolve", "c5", "unreciprocated", "--note", "Moscow pocketed it")
     events = game.ok("resolve", "p6", "violated", "--by", "europe", "--note", "Enforcement never started")
-    assert events == [{"type": "ProposalSettled", "proposal": "p6", "outcome": "violated", "turn": 3,
-                       "effects": {"tracks": {}, "flags": {}}, "by": "europe", "note": "Enforcement never started"}]
+    # the breach undoes what the deal did
+    assert events[0] == {"type": "ProposalSettled", "proposal": "p6", "status": "violated", "turn": 3,
+                         "effects": {"tracks": {"alliance_cohesion": -1, "us_credibility": -1}, "flags": {}},
+                         "by": "europe", "note": "Enforcement never started"}
+    o.apply({"alliance_cohesion": -1, "us_credibility": -1})  # alliance_cohesion 6, us_credibility 3
     game.refused(
         R("resolve", "p6", "violated", "--by", "europe", why=r"proposal 'p6' is not a deal \(violated\)"),
         R("inject", "nordic-nato-invitation",
@@ -723,7 +727,8 @@ def test_flagship_game_from_the_command_line(tmp_path):
         R("respond", "p3", "accept", "--team", "russia", why=r"cannot answer proposals: the game is in its hotwash"),
     )
     lines = game.human("end", "--reason", "the hotwash is done")
-    assert lines == ["game ended (the hotwash is done): The Israel model"]
+    # the European guarantee was reached in turn 4, the Israel model only in turn 5: the first reached wins
+    assert lines == ["game ended (the hotwash is done): European security guarantee"]
     game.refused(
         R("end", why=r"the game has already ended"),
         R("advance", why=r"the game has ended"),
@@ -733,10 +738,10 @@ def test_flagship_game_from_the_command_line(tmp_path):
     # === the final state =======================================================================
     view, ukraine = game.views("facilitator", "ukraine")
     assert view["phase"] == "ended" and view["turn"] == 7
-    assert view["end_state"] == "israel-model" and view["ended_reason"] == "the last turn is over"
+    assert view["end_state"] == "european-guarantee" and view["ended_reason"] == "the last turn is over"
     assert {k: v["value"] for k, v in view["tracks"].items()} == o.tracks == {
-        "escalation": 8, "alliance_cohesion": 8, "russia_pressure": 6, "ukraine_defence": 9,
-        "us_credibility": 4, "talks_momentum": 5,
+        "escalation": 8, "alliance_cohesion": 7, "russia_pressure": 6, "ukraine_defence": 9,
+        "us_credibility": 3, "talks_momentum": 5,
     }
     assert {k: v["value"] for k, v in view["flags"].items()} == o.flags
     assert {k for k, v in o.flags.items() if v} == {
@@ -784,12 +789,12 @@ def test_flagship_game_from_the_command_line(tmp_path):
     assert [n["author"] for n in ukraine["notes"]] == ["ukraine"]
     assert all(c["team"] == "ukraine" for c in ukraine["conditions"])
     assert "queue" not in ukraine and "skipped" not in ukraine
-    assert check_lines(game.run("status", SESSION, "--as", "ukraine").stdout)[-1] == "end state: israel-model"
+    assert check_lines(game.run("status", SESSION, "--as", "ukraine").stdout)[-1] == "end state: european-guarantee"
 
     # === export, and import =====================================================================
     archive = game.export()
     assert archive["format"] == "exercise-session-archive" and archive["seed"] == 1
-    assert _strip_none(archive["events"]) == _strip_none(game.log), "the commands reported every event in the journal"
+    assert _strip_none(game.events()) == _strip_none(game.log), "the commands reported every event in the journal"
     assert archive["final_state"] == _strip_none(view)
     r = game.run("export", SESSION, "-o", "game.toml")
     assert check_lines(r.stdout) == [f"exported {SESSION} to game.toml"]

@@ -14,6 +14,7 @@ from textual.widgets import (
     TabbedContent, TabPane,
 )
 
+from .. import adjudication
 from .. import commands as cmd
 from ..events import Outcome
 from ..narrate import describe, effects_text, parse_effects
@@ -52,19 +53,19 @@ class AdjudicationPanel(Vertical):
         self.default_effects = ""
 
     def compose(self) -> ComposeResult:
-        method = self.scenario.info.adjudication.value
+        way = adjudication.method(self.scenario.info.adjudication)
         choices = [("Success", "success"), ("Partial", "partial"), ("Failure", "failure")]
-        if method != "umpire":
-            choices.insert(0, ("Roll " + ("2d6" if method == "matrix" else "d100"), "dice"))
+        if way.rolls:
+            choices.insert(0, (f"Roll {way.dice}", "dice"))
         self.default_outcome = choices[0][1]
         yield Static("Select a revealed move to rule on it.", id="adj-move", markup=False)
         with Horizontal(classes="row"):
             yield Select(choices, value=choices[0][1], id="outcome", allow_blank=False)
-            matrix = "" if method == "matrix" else "hidden"
+            matrix = "" if adjudication.STRONG_ARGUMENTS in way.takes else "hidden"
             yield Input("0", id="strong-for", type="integer", placeholder="strong for", classes=matrix)
             yield Input("0", id="strong-against", type="integer", placeholder="strong against", classes=matrix)
             yield Input(placeholder="Chance of success, %", id="probability", type="integer",
-                        classes="" if method == "estimative" else "hidden")
+                        classes="" if adjudication.PROBABILITY in way.takes else "hidden")
         yield Input(placeholder="Narrative: what happened", id="narrative")
         yield Input(placeholder="Effects, e.g. escalation +1, ceasefire = true", id="effects")
         with Horizontal(classes="row"):

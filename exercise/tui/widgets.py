@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, SelectionList, Sparkline, Static, TextArea
 
+from ..adjudication import STRONG_ARGUMENTS, method
 from ..model import ALL_TEAMS, Commitment, Scenario
 from ..text import visible
 
@@ -112,7 +113,7 @@ class MoveComposer(Vertical):
         yield Select([], prompt="Answers (an inject or proposal)", id="answers", allow_blank=True)
         yield TextField(id="terms", soft_wrap=True, tab_behavior="focus", classes="hidden")
         yield TextField(id="arguments", soft_wrap=True, tab_behavior="focus",
-                       classes="" if self.scenario.info.adjudication.value == "matrix" else "hidden")
+                       classes="" if STRONG_ARGUMENTS in method(self.scenario.info.adjudication).takes else "hidden")
         with Horizontal(classes="buttons"):
             yield Button("Submit move", id="submit-move", variant="primary")
             yield Button("Cancel edit", id="cancel-edit", classes="hidden")
