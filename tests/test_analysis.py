@@ -13,7 +13,7 @@ from exercise import analysis
 from exercise import commands as cmd
 from exercise import events as ev
 from exercise.loading import load_library, load_scenario
-from exercise.model import AdvisorBrief, Commitment, Effects, Lever, MoveKind
+from exercise.model import AdvisorBrief, Commitment, Effects, Inject, InjectKind, Lever, MoveKind
 from exercise.session import FACILITATOR, Session
 
 DATA = Path(__file__).parent / "data"
@@ -282,3 +282,111 @@ def test_schedule_shows_only_what_every_team_is_sent_on_a_turn():
         ("m1", "An offer", ["Accept?"], True)]
     assert modules[1].injects == [] and modules[2].injects == []
     assert modules[0].game_date == "2025-03-19" and modules[1].game_date == "2025-03-26"
+
+
+# --- what the fold recorded: actual changes, peaks, flags, deals, injects -------------------------------
+
+
+def test_levers_used_count_answers_to_proposals(played):
+    _, a = played
+    # red answered p1 and p2 without ever making a 'respond' move: its response lever was used;
+    # it made no concession
+    assert team(a, "red").unused_levers == ["Concede"]
+    # blue's only answer was the automatic accept of its own proposal p2, which is no response
+    assert team(a, "blue").unused_levers == ["Respond"]
+
+
+def test_a_change_shows_what_the_track_actually_did_not_what_was_asked(tmp_path):
+    with Session.create(tmp_path / "g.session", SCENARIO) as s:
+        s.act(cmd.Advance())
+        s.act(cmd.Submit("blue", "promise", "Up"), "blue")
+        s.act(cmd.Submit("blue", "promise", "Up again"), "blue")
+        s.act(cmd.Advance())
+        rule(s, "m1", Effects({"tension": 8}))  # 5 + 8 is past the maximum 10: it moves by 5
+        rule(s, "m2", Effects({"tension": 2}))  # already at 10: it does not move
+        a = analysis.analyse(s.scenario, s.events(), s.state)
+    first, second = a.changes
+    assert first.intended == "tension +8" and not first.full
+    assert first.effects.startswith("tension +5 ") and "capped at its maximum 10" in first.effects
+    assert second.effects.startswith("tension +0 ") and "already at its maximum 10" in second.effects
+    assert a.tracks[0].values == [5, 10]
+    ruling = next(i for i in a.timeline[0].items if i.ref == "m1").ruling
+    assert ruling.effects == first.effects, "the timeline's ruling says what it actually did"
+
+
+def test_a_spike_within_a_turn_is_reported(tmp_path):
+    with Session.create(tmp_path / "g.session", SCENARIO) as s:
+        s.act(cmd.Advance())
+        s.act(cmd.Submit("blue", "promise", "Up"), "blue")
+        s.act(cmd.Submit("blue", "concede", "Down"), "blue")
+        s.act(cmd.Advance())
+        rule(s, "m1", Effects({"tension": 4}))  # 5 -> 9: blue's red line 'war' (>= 9) crossed
+        rule(s, "m2", Effects({"tension": -4}))  # 9 -> 5: and restored, all in turn 1
+        a = analysis.analyse(s.scenario, s.events(), s.state)
+    (tension,) = a.tracks
+    assert tension.values == [5, 5], "the end of the turn hides the spike"
+    assert (tension.lows[1], tension.highs[1]) == (5, 9)
+    assert tension.cells == ["5", "5 (high 9)"]
+    (war,) = a.red_lines
+    assert war.crossed and war.status == "restored", "the red line the spike crossed agrees"
+
+
+def test_flags_by_turn_come_from_the_folds_history(tmp_path):
+    with Session.create(tmp_path / "g.session", SCENARIO) as s:
+        s.act(cmd.Advance())
+        s.act(cmd.Submit("blue", "promise", "Truce"), "blue")
+        s.act(cmd.Advance())
+        rule(s, "m1", Effects(flags={"truce": True}))
+        s.act(cmd.Advance())
+        s.act(cmd.Advance())
+        s.act(cmd.Submit("blue", "promise", "Truce again"), "blue")
+        s.act(cmd.Submit("blue", "concede", "No truce"), "blue")
+        s.act(cmd.Advance())
+        rule(s, "m2", Effects(flags={"truce": True}))  # already set: no change
+        rule(s, "m3", Effects(flags={"truce": False}))
+        a = analysis.analyse(s.scenario, s.events(), s.state)
+        history = s.state.ledger.flag_history
+    (truce,) = a.flags
+    assert truce.values == [False, True, False] and not truce.final
+    assert truce.changes == [(1, True), (2, False)]
+    assert [(turn, value) for turn, name, value in history[1:] if name == "truce"] == truce.changes
+    again = next(c for c in a.changes if c.ref == "m2")
+    assert again.effects == "truce = true (already so)" and not again.full
+
+
+def test_a_violated_deal_is_not_counted_as_holding(tmp_path):
+    with Session.create(tmp_path / "g.session", SCENARIO) as s:
+        s.act(cmd.Advance())  # p1: tension -1 and a truce, for blue and red
+        s.act(cmd.Respond("blue", "p1", ev.Answer.ACCEPT), "blue")
+        s.act(cmd.Respond("red", "p1", ev.Answer.ACCEPT), "red")
+        s.act(cmd.Resolve("p1", "violated", "Shots fired", by="red"))  # undoes the deal by default
+        a = analysis.analyse(s.scenario, s.events(), s.state)
+    assert (a.counts.deals, a.counts.deals_violated) == (0, 1)
+    assert a.counts.deals_text == "1 became a deal, later violated"
+    (p1,) = a.proposals
+    assert p1.status == "violated"
+    assert p1.effects == "tension -1, truce = true"
+    assert p1.violation_effects == "tension +1, truce = false", "the breach undid what the deal did"
+    breach = a.changes[-1]
+    assert "violated by Red" in breach.cause and breach.effects == p1.violation_effects
+    assert a.tracks[0].final == 5 and not a.flags[0].final
+
+
+def test_deals_text_counts_holding_and_violated_deals():
+    counts = analysis.Counts(3, 0, 0, 0, 0, 0, 4, 2, 1, 0, 0, 0, 0)
+    assert counts.deals_text == "3 became deals: 2 hold, 1 was violated"
+    assert attrs.evolve(counts, deals=0, deals_violated=0).deals_text == "none became a deal"
+
+
+def test_inject_effects_appear_in_the_timeline(tmp_path):
+    alarm = Inject("alarm", "Alarm", InjectKind.INFORMATION, "Press", "press", "Alarm.", "doc-a",
+                   effects=Effects({"tension": 7}))
+    with Session.create(tmp_path / "g.session", SCENARIO) as s:
+        s.act(cmd.Advance())
+        s.act(cmd.DeliverInject(alarm))  # tension 5 + 7 is past the maximum: it moves by 5
+        a = analysis.analyse(s.scenario, s.events(), s.state)
+    offer, delivered = [i for i in a.timeline[0].items if i.kind == "inject"]
+    assert offer.effects == "", "the offer carries no effects of its own"
+    assert delivered.ref == "d2" and delivered.effects.startswith("tension +5 ")
+    assert "+7 asked" in delivered.effects
+    assert [(c.ref, c.effects) for c in a.changes] == [("d2", delivered.effects)]

@@ -8,26 +8,50 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parent.parent / "exercise"
-CORE = ["model", "events", "commands", "state", "engine", "analysis", "visibility", "text"]
+ANALYSIS = [
+    "analysis", "analysis.compose", "analysis.conditions", "analysis.measures", "analysis.names",
+    "analysis.notes", "analysis.proposals", "analysis.results", "analysis.schedule", "analysis.teams",
+    "analysis.tracks", "analysis.walk",
+]
+CORE = ["model", "events", "commands", "state", "engine", "adjudication", *ANALYSIS, "visibility", "text"]
 FORBIDDEN = {"textual", "rich", "sqlite3", "jinja2", "tomllib", "tomli_w", "io", "os", "pathlib", "shutil", "subprocess"}
 FORBIDDEN_CALLS = {"open"}
 
 
+def _path(module: str) -> Path:
+    """exercise/analysis/__init__.py for "analysis", exercise/analysis/walk.py for "analysis.walk"."""
+    base = PACKAGE.joinpath(*module.split("."))
+    return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+
+
 def _core_files():
-    return [PACKAGE / f"{name}.py" for name in CORE if (PACKAGE / f"{name}.py").exists()]
+    return [(name, _path(name)) for name in CORE if _path(name).exists()]
 
 
-@pytest.mark.parametrize("path", _core_files(), ids=lambda p: p.name)
-def test_core_module_imports_nothing_from_the_shells(path):
+def _imported(module: str, is_package: bool, node: ast.ImportFrom) -> list[str]:
+    """The core modules a relative import names, as dotted names under exercise."""
+    here = module.split(".") if is_package else module.split(".")[:-1]
+    base = here[: len(here) - (node.level - 1)]
+    if node.module:
+        return [".".join(base + node.module.split("."))]
+    return [".".join(base + [alias.name]) for alias in node.names]
+
+
+def test_every_analysis_module_is_named_in_the_core_list():
+    on_disk = {f"analysis.{p.stem}" if p.stem != "__init__" else "analysis" for p in (PACKAGE / "analysis").glob("*.py")}
+    assert on_disk == set(ANALYSIS)
+
+
+@pytest.mark.parametrize(("module", "path"), [pytest.param(m, p, id=m) for m, p in _core_files()])
+def test_core_module_imports_nothing_from_the_shells(module, path):
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:  # relative: only other core modules
-                modules = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
-                for module in modules:
-                    assert module in CORE, f"{path.name} imports .{module}"
+                for imported in _imported(module, path.name == "__init__.py", node):
+                    assert imported in CORE, f"{path.name} imports {imported}"
                 continue
             names = [node.module or ""]
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
@@ -42,7 +66,7 @@ def test_core_module_imports_nothing_from_the_shells(path):
 def test_importing_the_core_loads_no_shell_library():
     code = (
         "import sys\n"
-        + "".join(f"import exercise.{m}\n" for m in CORE if (PACKAGE / f"{m}.py").exists())
+        + "".join(f"import exercise.{m}\n" for m, _ in _core_files())
         + "bad = sorted(m for m in ('textual', 'rich', 'sqlite3', 'jinja2') if m in sys.modules)\n"
         "print(','.join(bad))\n"
     )
