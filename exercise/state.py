@@ -7,13 +7,17 @@ linear in its length.
 
 from __future__ import annotations
 
-from attrs import define, field, frozen
+from attrs import define, field
 
 from . import events as ev
 from .model import ALL_TEAMS, Effects, Inject, Scenario
 
+# The state's classes pickle the plain way (a snapshot holds tens of thousands of them, and
+# attrs' own __setstate__ is Python run once per object).
+_record = define(getstate_setstate=False)
 
-@define
+
+@_record
 class Move:
     id: str
     team: str
@@ -33,7 +37,7 @@ class Move:
         return self.status is ev.MoveStatus.REVEALED
 
 
-@define
+@_record
 class Delivery:
     id: str
     inject: Inject
@@ -45,7 +49,7 @@ class Delivery:
         return ALL_TEAMS in self.recipients or team in self.recipients
 
 
-@define
+@_record
 class Proposal:
     id: str
     by: str
@@ -64,7 +68,7 @@ class Proposal:
     made: Change | None = None  # what the deal changed when it was made (undone if it is violated)
 
 
-@define
+@_record
 class Commitment:
     id: str
     team: str
@@ -78,7 +82,7 @@ class Commitment:
     resolved_turn: int = 0
 
 
-@define
+@_record
 class Queued:
     entry: str
     inject: str
@@ -87,7 +91,7 @@ class Queued:
     proposal: str = ""
 
 
-@frozen
+@_record
 class Change:
     """What one event's effects actually did: each track and flag moved, (before, after).
 
@@ -121,7 +125,7 @@ def _effects_of(event: ev.Event) -> tuple[str, Effects] | None:
     return None
 
 
-@define
+@_record
 class Ledger:
     """The part of the state conditions read (tracks, flags, turn, phase), and its history.
 
@@ -208,7 +212,7 @@ class Ledger:
         return change
 
 
-@define
+@_record
 class GameState:
     """Everything a session is now. Build with ``GameState.initial(scenario)``."""
 

@@ -16,12 +16,10 @@ import datetime
 import json
 import os
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
-import attrs
-
 from . import files
+from .journal import Decide, JournalError, Record, Snapshot, record_digest
 
 SCHEMA_VERSION = 1
 APPLICATION = "exercise-session"
@@ -44,7 +42,14 @@ _SIDE_TABLES = {
     "guesses": "id INTEGER PRIMARY KEY CHECK (id = 0), next_turn REAL NOT NULL",
     # a move being composed, so nothing typed is lost
     "drafts": "role TEXT PRIMARY KEY, data TEXT NOT NULL, updated TEXT NOT NULL",
+    # the folded state up to an event, so that opening a long session reads only what follows (one row)
+    "snapshots": "id INTEGER PRIMARY KEY CHECK (id = 0), seq INTEGER NOT NULL, key TEXT NOT NULL, "
+                 "digest TEXT NOT NULL, data BLOB NOT NULL",
 }
+# Reserve the next turn for a join code check: the turn is the returned value less the gap.
+# (No turn is put more than a minute ahead, so a clock set back stalls no one for long.)
+_NEXT_CHECK = ("INSERT INTO guesses (id, next_turn) VALUES (0, :now + :gap) ON CONFLICT (id) "
+               "DO UPDATE SET next_turn = min(max(next_turn, :now), :now + 60) + :gap RETURNING next_turn")
 _TOUCH = (
     "INSERT INTO presence (role, client, since, last_seen) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (role, client) DO UPDATE SET last_seen = excluded.last_seen"
@@ -59,20 +64,7 @@ _encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=F
 _decode = json.loads
 
 
-class JournalError(Exception):
-    """A session file cannot be created, opened, read or written; the message names the file."""
-
-
-@attrs.frozen
-class Record:
-    """One event as stored: its position in the journal, its type and its data."""
-
-    seq: int
-    type: str
-    data: dict
-
-
-Decide = Callable[[list[Record]], list[tuple[str, dict]]]
+__all__ = ["Journal", "JournalError", "Record", "Snapshot", "SCHEMA_VERSION"]
 
 
 class Journal:
@@ -272,6 +264,53 @@ class Journal:
             raise
         self._last_seq += len(rows)
         return [Record(seq, t, _decode(d)) for seq, t, d, _ in rows]
+
+    def read_range(self, first: int, last: int) -> list[Record]:
+        """The records with ``first <= seq <= last``, in order."""
+        return self._fetch(_SELECT_RANGE, (first, last))
+
+    def digest(self, seq: int) -> str:
+        """A fingerprint of event ``seq`` as stored ("" if there is none)."""
+        records = self._fetch(_SELECT_RANGE, (seq, seq))
+        return record_digest(records[0]) if records else ""
+
+    # -- side tables: not part of the game ------------------------------------------------
+
+    def snapshot(self) -> Snapshot | None:
+        rows = self.side_read("SELECT seq, key, digest, data FROM snapshots WHERE id = 0")
+        return Snapshot(*rows[0]) if rows else None
+
+    def save_snapshot(self, snapshot: Snapshot) -> None:
+        self.side_write("snapshots", "INSERT OR REPLACE INTO snapshots (id, seq, key, digest, data) VALUES (0, ?, ?, ?, ?)",
+                        (snapshot.seq, snapshot.key, snapshot.digest, snapshot.data))
+
+    def set_code(self, role: str, salt: str, digest: str, issued: str) -> None:
+        self.side_write("access", "INSERT OR REPLACE INTO access (role, salt, hash, issued) VALUES (?, ?, ?, ?)",
+                        (role, salt, digest, issued))
+
+    def codes(self) -> list[tuple[str, str, str]]:
+        """Every join code kept: (role, salt, hash)."""
+        return self.side_read("SELECT role, salt, hash FROM access")
+
+    def reserve_check(self, now: float, gap: float) -> float:
+        """Take the next turn among every connection's code checks; returns when it ends."""
+        (turn,) = self.side_write("guesses", _NEXT_CHECK, {"now": now, "gap": gap})[0]
+        return turn
+
+    def save_draft(self, role: str, data: str, updated: str) -> None:
+        self.side_write("drafts", "INSERT OR REPLACE INTO drafts (role, data, updated) VALUES (?, ?, ?)",
+                        (role, data, updated))
+
+    def draft(self, role: str) -> str | None:
+        rows = self.side_read("SELECT data FROM drafts WHERE role = ?", (role,))
+        return rows[0][0] if rows else None
+
+    def clear_draft(self, role: str) -> None:
+        self.side_write("drafts", "DELETE FROM drafts WHERE role = ?", (role,))
+
+    def reopen(self) -> Journal:
+        """Another connection to the same file (for work in another thread)."""
+        return Journal.open(self.path)
 
     def side_write(self, table: str, sql: str, params: tuple | dict) -> list[tuple]:
         """Run one write on a side table (presence, access, guesses, drafts) under the lock; its rows back."""

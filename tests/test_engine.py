@@ -190,7 +190,7 @@ def test_options_a_ruling_would_ignore_are_refused(tmp_path):
     with Session.create(tmp_path / "e.session", with_method(Adjudication.ESTIMATIVE)) as s:
         play_to_adjudication(s, ("red", "threaten", "Or else"))
         refused(s, cmd.Adjudicate("m1", probability=50, strong_against=1), FACILITATOR,
-                "rolls d100 against a probability (estimative): give a probability, not strong arguments")
+                "rolls d100 (estimative): give a probability, not strong arguments")
         assert s.act(cmd.Adjudicate("m1", probability=50))[0].method == "estimative"
 
 
