@@ -1,3 +1,3 @@
 """exercise: a tabletop wargame and seminar exercise engine."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -80,6 +80,8 @@ def describe(event: ev.Event, scenario: Scenario) -> str:
             return f"{team} answers {p}: {answer.value}"
         case ev.ProposalSettled(proposal=p, status=outcome, by=by, effects=effects):
             tail = f": {effects_text(effects)}" if outcome == "deal" else (f" by {by}" if by else "")
+            if outcome == "violated" and (effects.tracks or effects.flags):
+                tail += f": {effects_text(effects)}"
             return f"{p} {'is a deal' if outcome == 'deal' else outcome}{tail}"
         case ev.CommitmentOpened(commitment=c, team=team, kind=kind, text=text):
             return f"{c} opened: {team} {kind}: {text}"

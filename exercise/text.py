@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from typing import Any
+
 import attrs
 
 # C0 controls except tab and newline, DEL, and the C1 controls (U+0080-U+009F).
@@ -32,7 +34,7 @@ def visible(text: str) -> str:
     return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def clean_fields(value):
+def clean_fields(value: Any) -> Any:
     """``value`` (a string, list, dict or attrs instance, nested) with every string cleaned."""
     if type(value) is str:  # not a str-based enum member
         return clean(value)
