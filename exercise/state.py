@@ -12,12 +12,11 @@ from attrs import define, field
 from . import events as ev
 from .model import ALL_TEAMS, Effects, Inject, Scenario
 
-# The state's classes pickle the plain way (a snapshot holds tens of thousands of them, and
-# attrs' own __setstate__ is Python run once per object).
-_record = define(getstate_setstate=False)
+# The state's classes (getstate_setstate=False) pickle the plain way: a snapshot holds tens of
+# thousands of them, and attrs' own __setstate__ is Python run once per object.
 
 
-@_record
+@define(getstate_setstate=False)
 class Move:
     id: str
     team: str
@@ -37,7 +36,7 @@ class Move:
         return self.status is ev.MoveStatus.REVEALED
 
 
-@_record
+@define(getstate_setstate=False)
 class Delivery:
     id: str
     inject: Inject
@@ -49,7 +48,7 @@ class Delivery:
         return ALL_TEAMS in self.recipients or team in self.recipients
 
 
-@_record
+@define(getstate_setstate=False)
 class Proposal:
     id: str
     by: str
@@ -68,7 +67,7 @@ class Proposal:
     made: Change | None = None  # what the deal changed when it was made (undone if it is violated)
 
 
-@_record
+@define(getstate_setstate=False)
 class Commitment:
     id: str
     team: str
@@ -82,7 +81,7 @@ class Commitment:
     resolved_turn: int = 0
 
 
-@_record
+@define(getstate_setstate=False)
 class Queued:
     entry: str
     inject: str
@@ -91,7 +90,7 @@ class Queued:
     proposal: str = ""
 
 
-@_record
+@define(getstate_setstate=False)
 class Change:
     """What one event's effects actually did: each track and flag moved, (before, after).
 
@@ -125,7 +124,7 @@ def _effects_of(event: ev.Event) -> tuple[str, Effects] | None:
     return None
 
 
-@_record
+@define(getstate_setstate=False)
 class Ledger:
     """The part of the state conditions read (tracks, flags, turn, phase), and its history.
 
@@ -212,7 +211,7 @@ class Ledger:
         return change
 
 
-@_record
+@define(getstate_setstate=False)
 class GameState:
     """Everything a session is now. Build with ``GameState.initial(scenario)``."""
 

@@ -54,8 +54,8 @@ def analyse(scenario: Scenario, events: Sequence[ev.Event], state: GameState | N
     final_turn = state.turn
     end_states = end_state_results(walk)
     end_state = next((e for e in end_states if e.reached), None)
-    if end_state is None and state.phase is not ev.Phase.ENDED:
-        end_state = next((e for e in end_states if e.holds_now), None)
+    if end_state is None and state.phase is not ev.Phase.ENDED:  # in play: the first reached so far wins
+        end_state = next((e for e in end_states if e.id == state.first_end_state), None)
 
     revealed = [m for m in state.moves.values() if m.revealed]
     counts = Counts(
