@@ -47,7 +47,7 @@ def append_both(directory: Path, n: int, with_ids: bool, block: int = 500) -> tu
 
     def journal_block(first: int) -> None:
         for i in range(first, min(first + block, n)):
-            journal.transact(lambda new: [("move", {"team": "us", "i": i})], f"c{i}" if with_ids else None)
+            journal.transact(lambda new, i=i: [("move", {"team": "us", "i": i})], f"c{i}" if with_ids else None)
 
     def raw_block(first: int) -> None:
         for i in range(first, min(first + block, n)):

@@ -103,7 +103,7 @@ def synthetic_events(scenario: m.Scenario, moves_per_team: int, seed: int = 1) -
                 events.append(ev.MoveSubmitted(move, team, kind, f"Headline of move {n_move} by {team}", turn,
                                                [rng.choice(teams)], "Detail of the move.", "", [], []))
         events.append(ev.MovesRevealed(turn, [i for i, _, _ in ids]))
-        for move, team, kind in ids:
+        for move, _team, _kind in ids:
             commitment = scenario.move_kinds[kind].commitment
             if commitment.value in ("threat", "promise", "concession"):
                 n_commitment += 1
@@ -118,7 +118,7 @@ def synthetic_events(scenario: m.Scenario, moves_per_team: int, seed: int = 1) -
                 events.append(ev.ProposalAnswered(f"p{n_proposal}", team, ev.Answer.ACCEPT, turn, "proposer"))
                 open_proposals.append((f"p{n_proposal}", parties))
         events.append(ev.PhaseChanged(ev.Phase.ADJUDICATION))
-        for move, team, kind in ids:
+        for move, _team, _kind in ids:
             rolls = [rng.randint(1, 6), rng.randint(1, 6)]
             outcome = ev.Outcome.SUCCESS if sum(rolls) >= 7 else ev.Outcome.FAILURE
             effects = m.Effects({rng.choice(TRACKS): rng.choice((-1, 1))}) if outcome is ev.Outcome.SUCCESS else m.Effects()
@@ -138,7 +138,7 @@ def synthetic_events(scenario: m.Scenario, moves_per_team: int, seed: int = 1) -
             holds[key] = not holds.get(key, False)
             events.append(ev.ConditionChanged("objective", key[1], holds[key], turn, team))
     events.append(ev.PhaseChanged(ev.Phase.HOTWASH, "the last turn is over"))
-    for i, team in enumerate(teams):
+    for team in teams:
         events.append(ev.NoteAdded("facilitator", f"Strength of {team}", scenario.info.turns, "strength", team))
         events.append(ev.NoteAdded("facilitator", f"Improvement for {team}", scenario.info.turns, "improvement", team))
         events.append(ev.NoteAdded("facilitator", f"Action for {team}", scenario.info.turns, "plan", team, "Owner", "2025-06"))

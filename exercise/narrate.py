@@ -6,7 +6,6 @@ from . import adjudication
 from . import events as ev
 from .model import ALL_TEAMS, Effects, Scenario
 
-
 MAX_CHANGE = 1000  # a track change beyond any track's range is a typing slip
 
 
@@ -70,7 +69,7 @@ def describe(event: ev.Event, scenario: Scenario) -> str:
             return f"{team} is {'ready' if ready else 'not ready'}"
         case ev.MovesRevealed(moves=moves, turn=turn):
             return f"turn {turn} moves revealed: {', '.join(moves) or 'none'}"
-        case ev.Ruled(move=m, outcome=outcome, method=method, rolls=rolls, modifier=mod, probability=p, effects=effects):
+        case ev.Ruled(move=m, outcome=outcome, effects=effects):
             dice = adjudication.dice_text(event)
             dice = f" ({dice})" if dice else ""
             return f"{m} ruled {outcome.value}{dice}: {effects_text(effects)}"

@@ -18,12 +18,18 @@ import re
 import textwrap
 import traceback
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
-                    TemplateSyntaxError)
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -270,7 +276,7 @@ def _options(fmt: str) -> dict[str, Any]:
                 lstrip_blocks=True, keep_trailing_newline=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def bundled_environment(fmt: str) -> Environment:
     """The environment for the bundled templates of a format (md, html or pdf)."""
     if fmt not in FORMATS:

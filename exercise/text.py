@@ -9,7 +9,6 @@ written out visibly (``visible``) rather than sent to a terminal.
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 import attrs

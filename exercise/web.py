@@ -132,7 +132,7 @@ async def _stop(console: AppService) -> None:
     """
     try:
         await asyncio.wait_for(console.stop(), STOP_SECONDS)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         process = console._process  # textual-serve keeps it private and offers no kill
         if process is not None and process.returncode is None:
             log.warning("a console did not quit when asked; ending it")

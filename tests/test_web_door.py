@@ -105,7 +105,7 @@ async def _console_says(url: str, headers: dict | None = None, send: str | None 
         while time.monotonic() < deadline:
             try:
                 message = await ws.receive(timeout=deadline - time.monotonic())
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 break
             if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
                 await ws.close()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from .. import events as ev
 from ..model import Scenario
-from ..state import GameState, replay
+from ..state import Commitment, GameState, Move, replay
 from .conditions import end_state_results
 from .measures import MEASURES
 from .names import Names, source_ref
@@ -33,10 +33,10 @@ def analyse(scenario: Scenario, events: Sequence[ev.Event], state: GameState | N
     walk.run(events)
 
     notes = note_items(state, names)
-    moves_by_team: dict[str, list] = {}
+    moves_by_team: dict[str, list[Move]] = {}
     for move in state.moves.values():
         moves_by_team.setdefault(move.team, []).append(move)
-    commitments_by_team: dict[str, list] = {}
+    commitments_by_team: dict[str, list[Commitment]] = {}
     for c in state.commitments.values():
         commitments_by_team.setdefault(c.team, []).append(c)
     teams = [

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import events as ev
-from ..model import Scenario
+from ..model import Objective, RedLine, Scenario
 from .names import Names, source_ref
 from .results import ConditionItem, EndStateResult, Episode
 
@@ -43,7 +43,8 @@ def condition_item(scenario: Scenario, names: Names, e: ev.ConditionChanged, cau
         position = team.position if team else None
         if e.kind == "objective":
             headline = "Objective met" if e.holds else "Objective no longer met"
-            found = next((o for o in position.objectives if o.id == e.item), None) if position else None
+            found: Objective | RedLine | None = (
+                next((o for o in position.objectives if o.id == e.item), None) if position else None)
         else:
             headline = "Red line crossed" if e.holds else "Red line no longer crossed"
             found = next((r for r in position.red_lines if r.id == e.item), None) if position else None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from .. import events as ev
+from ..state import Proposal
 from .names import effects_text, has_effects, source_ref
 from .results import AnswerRow, ProposalRow
 from .walk import Walk
 
 
-def _outcome_text(walk: Walk, p, countered_by: dict[str, str]) -> str:
+def _outcome_text(walk: Walk, p: Proposal, countered_by: dict[str, str]) -> str:
     names = walk.names
     if p.status == "deal":
         return f"a deal in turn {p.settled_turn}"
@@ -27,7 +28,7 @@ def _outcome_text(walk: Walk, p, countered_by: dict[str, str]) -> str:
     return outcome
 
 
-def _answers(walk: Walk, p) -> list[AnswerRow]:
+def _answers(walk: Walk, p: Proposal) -> list[AnswerRow]:
     answered = walk.answers.get(p.id, {})
     rows = []
     for party in p.parties:

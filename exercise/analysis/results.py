@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
+
 @frozen
 class SourceRef:
     """A cited document: every quoted position or inject carries one."""

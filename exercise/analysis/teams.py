@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from ..model import Commitment, Scenario, Team
+from ..model import Commitment, Objective, RedLine, Scenario, Team
+from ..state import Commitment as StateCommitment
+from ..state import Move
 from .names import Names, ratio_text, source_ref
 from .results import (
-    Alignment, AlignmentRow, Credibility, KindCount, NoteItem, ObjectiveResult, Reciprocity, RedLineResult,
+    Alignment,
+    AlignmentRow,
+    Credibility,
+    KindCount,
+    NoteItem,
+    ObjectiveResult,
+    Reciprocity,
+    RedLineResult,
     TeamResult,
 )
 from .walk import Walk
 
 
-def objective_result(walk: Walk, team: Team, o) -> ObjectiveResult:
+def objective_result(walk: Walk, team: Team, o: Objective) -> ObjectiveResult:
     episodes, at_end = walk.episodes("objective", team.id, o.id)
     if not o.when:
         status, text = "not assessed", "not assessed: no condition in the scenario"
@@ -25,7 +34,7 @@ def objective_result(walk: Walk, team: Team, o) -> ObjectiveResult:
                            o.quote, o.when, status, text, episodes)
 
 
-def red_line_result(walk: Walk, team: Team, r) -> RedLineResult:
+def red_line_result(walk: Walk, team: Team, r: RedLine) -> RedLineResult:
     episodes, at_end = walk.episodes("red_line", team.id, r.id)
     if not r.when:
         status, text = "not assessed", "judged by the facilitator: no condition in the scenario"
@@ -39,7 +48,7 @@ def red_line_result(walk: Walk, team: Team, r) -> RedLineResult:
                          r.when, status, text, bool(episodes), bool(at_end and r.when), episodes)
 
 
-def moves_by_kind(scenario: Scenario, names: Names, moves) -> list[KindCount]:
+def moves_by_kind(scenario: Scenario, names: Names, moves: list[Move]) -> list[KindCount]:
     order = {kind: i for i, kind in enumerate(scenario.move_kinds)}
     tally: dict[str, list[int]] = {}
     for move in moves:
@@ -51,7 +60,7 @@ def moves_by_kind(scenario: Scenario, names: Names, moves) -> list[KindCount]:
     return [KindCount(k, names.kind(k), *tally[k]) for k in kinds]
 
 
-def kinds_used(walk: Walk, team_id: str, revealed) -> set[str]:
+def kinds_used(walk: Walk, team_id: str, revealed: list[Move]) -> set[str]:
     """The move kinds a team used: its revealed moves, and answering or countering a proposal,
     which uses its response kinds (and, for a counter, its proposal kinds) without a move."""
     used = {m.kind for m in revealed}
@@ -65,7 +74,7 @@ def kinds_used(walk: Walk, team_id: str, revealed) -> set[str]:
     return used
 
 
-def alignment(scenario: Scenario, names: Names, team_id: str, moves) -> Alignment | None:
+def alignment(scenario: Scenario, names: Names, team_id: str, moves: list[Move]) -> Alignment | None:
     team = scenario.teams[team_id]
     briefs = team.position.advisors
     if not briefs:
@@ -96,7 +105,7 @@ def alignment(scenario: Scenario, names: Names, team_id: str, moves) -> Alignmen
     return Alignment(team_id, team.name, total, rows, best, verdict)
 
 
-def credibility(names: Names, team_id: str, commitments) -> Credibility:
+def credibility(names: Names, team_id: str, commitments: list[StateCommitment]) -> Credibility:
     threats = [c for c in commitments if c.kind == "threat"]
     promises = [c for c in commitments if c.kind == "promise"]
     both = threats + promises
@@ -112,7 +121,7 @@ def credibility(names: Names, team_id: str, commitments) -> Credibility:
     )
 
 
-def reciprocity(names: Names, team_id: str, commitments) -> Reciprocity:
+def reciprocity(names: Names, team_id: str, commitments: list[StateCommitment]) -> Reciprocity:
     given = [c for c in commitments if c.kind == "concession"]
     statuses = ("reciprocated", "unreciprocated", "open", "withdrawn")
     counts = {s: sum(c.status == s for c in given) for s in statuses}
@@ -127,7 +136,8 @@ def reciprocity(names: Names, team_id: str, commitments) -> Reciprocity:
                        counts["unreciprocated"], counts["open"], counts["withdrawn"], without, text)
 
 
-def team_result(walk: Walk, team: Team, moves: list, commitments: list, notes: list[NoteItem]) -> TeamResult:
+def team_result(walk: Walk, team: Team, moves: list[Move], commitments: list[StateCommitment],
+                notes: list[NoteItem]) -> TeamResult:
     scenario, names = walk.scenario, walk.names
     revealed = [m for m in moves if m.revealed]
     used = kinds_used(walk, team.id, revealed)

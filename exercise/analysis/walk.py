@@ -7,6 +7,7 @@ carries effects, found by its seq); the walk only names their causes and places 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from attrs import evolve, frozen
 
@@ -17,7 +18,14 @@ from ..state import Change, GameState
 from .conditions import condition_item, episodes
 from .names import Names, applied_in_full, change_text, effects_text, has_effects, source_ref
 from .results import (
-    Episode, EventItem, InjectItem, MoveItem, RulingInfo, SkippedItem, StateChange, TurnRecord,
+    Episode,
+    EventItem,
+    InjectItem,
+    MoveItem,
+    RulingInfo,
+    SkippedItem,
+    StateChange,
+    TurnRecord,
 )
 
 COMMITMENT_STATUS_TEXT = {
@@ -49,7 +57,7 @@ class Walk:
         self.change_at: dict[int, Change] = {c.seq: c for c in state.ledger.changes}
         self.seq = 0
         self.timeline: list[TurnRecord] = []
-        self.items: list = []
+        self.items: list[Any] = []  # the turn's timeline items, and placeholders for its moves
         self.turn, self.hotwash = 0, False
         self.queued_why: dict[str, str] = {}
         self.move_commitment: dict[str, str] = {}
