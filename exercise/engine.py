@@ -31,7 +31,42 @@ NOTE_CATEGORIES = ("log", "strength", "improvement", "plan")
 
 
 class Refused(Exception):
-    """A command the rules do not allow; the message says why and what would work."""
+    """A command the rules do not allow; the message says why and what would work.
+
+    Raised as one of the kinds below, so that a shell reacting to why branches on the type,
+    never on the message's text.
+    """
+
+
+class NotAllowed(Refused):
+    """Not this actor's to do: only the facilitator may, or it is another team's."""
+
+
+class WrongPhase(Refused):
+    """Not now: the phase of the turn, or the game's having ended, does not allow it."""
+
+
+class Unknown(Refused):
+    """No such team, role, move, proposal, commitment, deal or queued inject."""
+
+
+class Invalid(Refused):
+    """A field of the command is missing or wrong: a kind, a headline, effects, a status, dice options."""
+
+
+class Conflict(Refused):
+    """The thing is already otherwise: ruled, answered, resolved, withdrawn, at the move limit."""
+
+
+class UnruledMoves(Refused):
+    """The turn cannot end while revealed ``moves`` have no ruling (unless the advance is forced)."""
+
+    def __init__(self, moves: list[str] | tuple[str, ...]):
+        self.moves = tuple(moves)
+        super().__init__(f"moves without a ruling: {', '.join(self.moves)} (adjudicate them, or advance with --force)")
+
+    def __reduce__(self) -> tuple[type[UnruledMoves], tuple[tuple[str, ...]]]:  # pickles with its moves
+        return type(self), (self.moves,)
 
 
 @frozen
@@ -49,31 +84,31 @@ def _phase_name(state: GameState) -> str:
 
 def _require_team(rules: Rules, team: str) -> None:
     if team not in rules.scenario.teams:
-        raise Refused(f"no team '{team}' (teams: {', '.join(rules.scenario.teams)})")
+        raise Unknown(f"no team '{team}' (teams: {', '.join(rules.scenario.teams)})")
 
 
 def _require_actor(actor: str, team: str) -> None:
     if actor not in (cmd.FACILITATOR, team):
-        raise Refused(f"'{actor}' cannot act for team '{team}'")
+        raise NotAllowed(f"'{actor}' cannot act for team '{team}'")
 
 
 def _require_facilitator(actor: str, what: str) -> None:
     if actor != cmd.FACILITATOR:
-        raise Refused(f"only the facilitator can {what}")
+        raise NotAllowed(f"only the facilitator can {what}")
 
 
 def _require_playing(state: GameState, what: str) -> None:
     if state.phase in (ev.Phase.HOTWASH, ev.Phase.ENDED):
-        raise Refused(f"cannot {what}: the game is in its {state.phase.value}")
+        raise WrongPhase(f"cannot {what}: the game is in its {state.phase.value}")
 
 
 def _check_effects(rules: Rules, effects: Effects, where: str) -> None:
     for name in effects.tracks:
         if name not in rules.scenario.tracks:
-            raise Refused(f"{where}: no track '{name}' (tracks: {', '.join(rules.scenario.tracks)})")
+            raise Invalid(f"{where}: no track '{name}' (tracks: {', '.join(rules.scenario.tracks)})")
     for name in effects.flags:
         if name not in rules.scenario.flags:
-            raise Refused(f"{where}: no flag '{name}' (flags: {', '.join(rules.scenario.flags) or 'none'})")
+            raise Invalid(f"{where}: no flag '{name}' (flags: {', '.join(rules.scenario.flags) or 'none'})")
 
 
 class _Ids:
@@ -132,13 +167,13 @@ def _submit(rules: Rules, state: GameState, c: cmd.Submit, actor: str, ids: _Ids
     _require_team(rules, c.team)
     _require_actor(actor, c.team)
     if state.phase is not ev.Phase.MOVES:
-        raise Refused(f"moves are not open ({_phase_name(state)}); the facilitator opens them with 'advance'")
+        raise WrongPhase(f"moves are not open ({_phase_name(state)}); the facilitator opens them with 'advance'")
     kinds = rules.scenario.team_kinds(c.team)
     if c.kind not in kinds:
-        raise Refused(f"team '{c.team}' has no move kind '{c.kind}' (its levers: {', '.join(kinds)})")
+        raise Invalid(f"team '{c.team}' has no move kind '{c.kind}' (its levers: {', '.join(kinds)})")
     limit = rules.scenario.info.moves_per_turn
     if len(state.turn_moves(team=c.team)) >= limit:
-        raise Refused(f"team '{c.team}' already has {limit} move(s) this turn (revise or withdraw one)")
+        raise Conflict(f"team '{c.team}' already has {limit} move(s) this turn (revise or withdraw one)")
     _check_move_fields(rules, state, c)
     terms = list(c.terms)
     if rules.scenario.move_kinds[c.kind].commitment is Commitment.PROPOSAL and not terms:
@@ -149,23 +184,24 @@ def _submit(rules: Rules, state: GameState, c: cmd.Submit, actor: str, ids: _Ids
 
 def _check_move_fields(rules: Rules, state: GameState, c: cmd.Submit | cmd.Revise) -> None:
     if not c.headline.strip():
-        raise Refused("a move needs a headline")
+        raise Invalid("a move needs a headline")
     for target in c.targets:
         if target != ALL_TEAMS:
             _require_team(rules, target)
     if c.answers and c.answers not in state.deliveries and c.answers not in state.proposals:
-        raise Refused(f"'{c.answers}' is neither a delivered inject (d1, ...) nor a proposal (p1, ...)")
+        raise Invalid(f"'{c.answers}' is neither a delivered inject (d1, ...) nor a proposal (p1, ...)")
 
 
 def _own_open_move(state: GameState, team: str, move_id: str, what: str):
     move = state.moves.get(move_id)
     if move is None:
-        raise Refused(f"no move '{move_id}'")
+        raise Unknown(f"no move '{move_id}'")
     if move.team != team:
-        raise Refused(f"move '{move_id}' belongs to team '{move.team}', not '{team}'")
+        raise NotAllowed(f"move '{move_id}' belongs to team '{move.team}', not '{team}'")
     if move.status is not ev.MoveStatus.SUBMITTED or move.turn != state.turn or state.phase is not ev.Phase.MOVES:
-        raise Refused(f"move '{move_id}' can no longer be {what} (moves for turn {move.turn} are closed)"
-                      if move.status is not ev.MoveStatus.WITHDRAWN else f"move '{move_id}' was withdrawn")
+        if move.status is ev.MoveStatus.WITHDRAWN:
+            raise Conflict(f"move '{move_id}' was withdrawn")
+        raise WrongPhase(f"move '{move_id}' can no longer be {what} (moves for turn {move.turn} are closed)")
     return move
 
 
@@ -189,7 +225,7 @@ def _ready(rules: Rules, state: GameState, c: cmd.Ready, actor: str, ids: _Ids) 
     _require_team(rules, c.team)
     _require_actor(actor, c.team)
     if state.phase is not ev.Phase.MOVES:
-        raise Refused(f"moves are not open ({_phase_name(state)})")
+        raise WrongPhase(f"moves are not open ({_phase_name(state)})")
     if (c.team in state.ready) == c.ready:
         return []
     return [ev.ReadyChanged(c.team, c.ready)]
@@ -224,7 +260,7 @@ def _advance(rules: Rules, state: GameState, c: cmd.Advance, actor: str, ids: _I
     if state.phase is ev.Phase.ADJUDICATION:
         unruled = [m.id for m in state.turn_moves() if m.revealed and m.ruling is None]
         if unruled and not c.force:
-            raise Refused(f"moves without a ruling: {', '.join(unruled)} (adjudicate them, or advance with --force)")
+            raise UnruledMoves(unruled)
         out = [
             ev.ProposalSettled(p.id, _PS.LAPSED, state.turn)
             for p in state.proposals.values() if p.status is _PS.OPEN and p.lapses_turn and p.lapses_turn <= state.turn
@@ -234,7 +270,7 @@ def _advance(rules: Rules, state: GameState, c: cmd.Advance, actor: str, ids: _I
         return out + [ev.TurnStarted(state.turn + 1)] + _queue_scheduled(rules, state.fired, state.turn + 1)
     if state.phase is ev.Phase.HOTWASH:
         return [ev.GameEnded("the hotwash is closed", _end_state(rules, state))]
-    raise Refused("the game has ended")
+    raise WrongPhase("the game has ended")
 
 
 def _table_move(rules: Rules, state: GameState, ids: _Ids, move, due: list, linked: dict[str, str]) -> list[ev.Event]:
@@ -269,18 +305,18 @@ def _deliver_entry(rules: Rules, state: GameState, c: cmd.Deliver, actor: str, i
     _require_playing(state, "deliver injects")
     if c.entry not in state.queue:
         queued = ", ".join(state.queue) or "none"
-        raise Refused(f"'{c.entry}' is not in the inject queue (queued: {queued})")
+        raise Unknown(f"'{c.entry}' is not in the inject queue (queued: {queued})")
     return _deliver_queued(rules, state, ids, c.entry)
 
 
 def _skip(rules: Rules, state: GameState, c: cmd.Skip, actor: str, ids: _Ids) -> list[ev.Event]:
     _require_facilitator(actor, "skip injects")
     if state.phase is ev.Phase.ENDED:
-        raise Refused("the game has ended")
+        raise WrongPhase("the game has ended")
     if c.entry not in state.queue:
-        raise Refused(f"'{c.entry}' is not in the inject queue (queued: {', '.join(state.queue) or 'none'})")
+        raise Unknown(f"'{c.entry}' is not in the inject queue (queued: {', '.join(state.queue) or 'none'})")
     if not c.reason.strip():
-        raise Refused("say why the inject is skipped (--reason); the report records it")
+        raise Invalid("say why the inject is skipped (--reason); the report records it")
     return [ev.InjectSkipped(c.entry, c.reason.strip(), state.turn)]
 
 
@@ -312,20 +348,20 @@ def _default_effects(rules: Rules, kind: str, outcome: ev.Outcome) -> Effects:
 def _adjudicate(rules: Rules, state: GameState, c: cmd.Adjudicate, actor: str, ids: _Ids) -> list[ev.Event]:
     _require_facilitator(actor, "adjudicate")
     if state.phase is ev.Phase.ENDED:
-        raise Refused("the game has ended")
+        raise WrongPhase("the game has ended")
     move = state.moves.get(c.move)
     if move is None:
-        raise Refused(f"no move '{c.move}'")
+        raise Unknown(f"no move '{c.move}'")
     if not move.revealed:
-        raise Refused(f"move '{c.move}' is not revealed yet ({move.status}); close moves with 'advance' first")
+        raise WrongPhase(f"move '{c.move}' is not revealed yet ({move.status}); close moves with 'advance' first")
     if move.ruling is not None:
-        raise Refused(f"move '{c.move}' already has a ruling ({move.ruling.outcome.value})")
+        raise Conflict(f"move '{c.move}' already has a ruling ({move.ruling.outcome.value})")
     way = adjudication.method(rules.scenario.info.adjudication)
     by_hand = c.outcome is not None
     try:
         way.check(by_hand, c.strong_for, c.strong_against, c.probability)
     except adjudication.MethodRefused as exc:
-        raise Refused(str(exc)) from None
+        raise Invalid(str(exc)) from None
     if by_hand:
         roll = adjudication.Roll([], 0, None, c.outcome)
         used = Adjudication.UMPIRE.value
@@ -347,15 +383,15 @@ def _respond(rules: Rules, state: GameState, c: cmd.Respond, actor: str, ids: _I
     _require_playing(state, "answer proposals")
     proposal = state.proposals.get(c.proposal)
     if proposal is None:
-        raise Refused(f"no proposal '{c.proposal}' (open: {', '.join(p.id for p in state.proposals.values() if p.status == 'open') or 'none'})")
+        raise Unknown(f"no proposal '{c.proposal}' (open: {', '.join(p.id for p in state.proposals.values() if p.status == 'open') or 'none'})")
     if proposal.status is not _PS.OPEN:
-        raise Refused(f"proposal '{c.proposal}' is no longer open ({proposal.status})")
+        raise Conflict(f"proposal '{c.proposal}' is no longer open ({proposal.status})")
     if c.team not in proposal.parties:
-        raise Refused(f"team '{c.team}' is not a party to proposal '{c.proposal}' (parties: {', '.join(proposal.parties)})")
+        raise NotAllowed(f"team '{c.team}' is not a party to proposal '{c.proposal}' (parties: {', '.join(proposal.parties)})")
     if c.team in proposal.answers:
-        raise Refused(f"team '{c.team}' has already answered proposal '{c.proposal}' ({proposal.answers[c.team].value})")
+        raise Conflict(f"team '{c.team}' has already answered proposal '{c.proposal}' ({proposal.answers[c.team].value})")
     if c.answer is not ev.Answer.COUNTER and (c.terms or c.effects is not None):
-        raise Refused(f"terms and effects go with a counter-proposal, not with '{c.answer.value}'")
+        raise Invalid(f"terms and effects go with a counter-proposal, not with '{c.answer.value}'")
     out: list[ev.Event] = [ev.ProposalAnswered(c.proposal, c.team, c.answer, state.turn, c.note)]
     if c.answer is ev.Answer.ACCEPT:
         if set(proposal.parties) <= set(proposal.answers) | {c.team} and all(
@@ -366,7 +402,7 @@ def _respond(rules: Rules, state: GameState, c: cmd.Respond, actor: str, ids: _I
         out.append(ev.ProposalSettled(c.proposal, _PS.REJECTED, state.turn, by=c.team, note=c.note))
     else:
         if not c.terms:
-            raise Refused("a counter-proposal needs its terms")
+            raise Invalid("a counter-proposal needs its terms")
         effects = c.effects or Effects()  # its own: the terms differ, so the original's do not carry over
         _check_effects(rules, effects, "counter-proposal effects")
         counter = ids("p")
@@ -383,30 +419,30 @@ def _respond(rules: Rules, state: GameState, c: cmd.Respond, actor: str, ids: _I
 def _resolve(rules: Rules, state: GameState, c: cmd.Resolve, actor: str, ids: _Ids) -> list[ev.Event]:
     _require_facilitator(actor, "resolve commitments and deals")
     if state.phase is ev.Phase.ENDED:
-        raise Refused("the game has ended")
+        raise WrongPhase("the game has ended")
     if c.item in state.commitments:
         commitment = state.commitments[c.item]
         allowed = COMMITMENT_STATUSES[commitment.kind]
         if commitment.status is not _CS.OPEN:
-            raise Refused(f"commitment '{c.item}' is already {commitment.status}")
+            raise Conflict(f"commitment '{c.item}' is already {commitment.status}")
         if c.status not in allowed:
-            raise Refused(f"a {commitment.kind} is resolved as {', '.join(allowed)}, not '{c.status}'")
+            raise Invalid(f"a {commitment.kind} is resolved as {', '.join(allowed)}, not '{c.status}'")
         if c.effects is not None:
-            raise Refused("effects go with a violated deal, not with a commitment (rule on a move for those)")
+            raise Invalid("effects go with a violated deal, not with a commitment (rule on a move for those)")
         return [ev.CommitmentResolved(c.item, _CS(c.status), state.turn, c.note)]
     if c.item in state.proposals:
         proposal = state.proposals[c.item]
         if c.status != _PS.VIOLATED:
-            raise Refused(f"a deal can only be marked 'violated', not '{c.status}'")
+            raise Invalid(f"a deal can only be marked 'violated', not '{c.status}'")
         if proposal.status is not _PS.DEAL:
-            raise Refused(f"proposal '{c.item}' is not a deal ({proposal.status})")
+            raise Conflict(f"proposal '{c.item}' is not a deal ({proposal.status})")
         if c.by not in proposal.parties:
-            raise Refused(f"name the party that violated the deal (one of: {', '.join(proposal.parties)})")
+            raise Invalid(f"name the party that violated the deal (one of: {', '.join(proposal.parties)})")
         effects = c.effects if c.effects is not None else _undo(proposal)
         _check_effects(rules, effects, "effects")
         return [ev.ProposalSettled(c.item, _PS.VIOLATED, state.turn, effects, by=c.by, note=c.note)]
     known = ", ".join([*state.commitments, *(p.id for p in state.proposals.values() if p.status is _PS.DEAL)]) or "none"
-    raise Refused(f"no commitment or deal '{c.item}' (open to resolve: {known})")
+    raise Unknown(f"no commitment or deal '{c.item}' (open to resolve: {known})")
 
 
 def _undo(proposal) -> Effects:
@@ -416,9 +452,9 @@ def _undo(proposal) -> Effects:
 
 def _note(rules: Rules, state: GameState, c: cmd.Note, actor: str, ids: _Ids) -> list[ev.Event]:
     if not c.text.strip():
-        raise Refused("a note needs text")
+        raise Invalid("a note needs text")
     if c.category not in NOTE_CATEGORIES:
-        raise Refused(f"a note's category is one of {', '.join(NOTE_CATEGORIES)}, not '{c.category}'")
+        raise Invalid(f"a note's category is one of {', '.join(NOTE_CATEGORIES)}, not '{c.category}'")
     if c.category != "log":
         _require_facilitator(actor, "record hotwash items")
     if actor != cmd.FACILITATOR:
@@ -426,14 +462,14 @@ def _note(rules: Rules, state: GameState, c: cmd.Note, actor: str, ids: _Ids) ->
     if c.team:
         _require_team(rules, c.team)
     if state.phase is ev.Phase.ENDED:
-        raise Refused("the game has ended")
+        raise WrongPhase("the game has ended")
     return [ev.NoteAdded(actor, c.text.strip(), state.turn, c.category, c.team, c.owner, c.due)]
 
 
 def _end(rules: Rules, state: GameState, c: cmd.End, actor: str, ids: _Ids) -> list[ev.Event]:
     _require_facilitator(actor, "end the game")
     if state.phase is ev.Phase.ENDED:
-        raise Refused("the game has already ended")
+        raise WrongPhase("the game has already ended")
     if state.phase is ev.Phase.HOTWASH:
         return [ev.GameEnded(c.reason or "the hotwash is closed", _end_state(rules, state))]
     return [ev.PhaseChanged(ev.Phase.HOTWASH, c.reason or "ended early by the facilitator")]
@@ -506,7 +542,7 @@ def consequences(rules: Rules, state: GameState, events: list[ev.Event]) -> list
 def begin(rules: Rules, state: GameState) -> list[ev.Event]:
     """The events that start a session: turn 1 and the injects it schedules."""
     if state.seq:
-        raise Refused("the session has already begun")
+        raise Conflict("the session has already begun")
     events = [ev.TurnStarted(1)] + _queue_scheduled(rules, state.fired, 1)
     return events + consequences(rules, state, events)
 
@@ -514,6 +550,6 @@ def begin(rules: Rules, state: GameState) -> list[ev.Event]:
 def decide(rules: Rules, state: GameState, command: cmd.Command, actor: str = cmd.FACILITATOR) -> list[ev.Event]:
     """The events ``command`` by ``actor`` (the facilitator or a team id) produces, or Refused."""
     if actor != cmd.FACILITATOR and actor not in rules.scenario.teams:
-        raise Refused(f"unknown role '{actor}' (facilitator or a team: {', '.join(rules.scenario.teams)})")
+        raise Unknown(f"unknown role '{actor}' (facilitator or a team: {', '.join(rules.scenario.teams)})")
     events = _HANDLERS[type(command)](rules, state, command, actor, _Ids(state))
     return events + consequences(rules, state, events) if events else events
