@@ -20,6 +20,7 @@ from .narrate import describe, parse_effects
 from .session import FACILITATOR, Refused, Session, SessionError
 from .store import JournalError
 from .text import visible
+from .views import View, view_data
 
 EXIT_OK, EXIT_INVALID, EXIT_REFUSED = 0, 1, 3
 
@@ -160,39 +161,39 @@ def status(args: argparse.Namespace) -> int:
     with _open(args) as session:
         view = session.view(args.as_role)
         if args.json:
-            _print_json(view, indent=1)
+            _print_json(view_data(view), indent=1)
         else:
             print(visible(status_text(view)))
     return EXIT_OK
 
 
-def status_text(view: dict) -> str:
+def status_text(view: View) -> str:
     """A session's view as a few readable lines."""
-    s = view["scenario"]
-    lines = [f"{s['title']} ({s['id']})",
-             f"turn {view['turn']} of {s['turns']} · {view['phase']} · viewing as {view['role']}"]
-    lines.append("tracks: " + " · ".join(f"{n} {t['value']}/{t['max']}" for n, t in view["tracks"].items()))
-    set_flags = [n for n, f in view["flags"].items() if f["value"]]
+    s = view.scenario
+    lines = [f"{s.title} ({s.id})",
+             f"turn {view.turn} of {s.turns} · {view.phase.value} · viewing as {view.role}"]
+    lines.append("tracks: " + " · ".join(f"{n} {t.value}/{t.max}" for n, t in view.tracks.items()))
+    set_flags = [n for n, f in view.flags.items() if f.value]
     lines.append("flags set: " + (", ".join(set_flags) or "none"))
     lines.append("teams: " + " · ".join(
-        f"{tid}{' ' + str(t['moves_this_turn']) + ' move(s)' if 'moves_this_turn' in t else ''}{' ready' if t['ready'] else ''}"
-        for tid, t in view["teams"].items()))
-    for q in view.get("queue", []):
-        lines.append(f"queued {q['entry']}: {q['title']} ({q['reason']})")
-    for d in view["injects"]:
-        lines.append(f"inject {d['id']} (turn {d['turn']}): {d['title']} [from {d['from']}]")
-    for m in view["moves"]:
-        ruling = f"; ruled {m['ruling']['outcome']}" if m["ruling"] else ""
-        lines.append(f"move {m['id']} (turn {m['turn']}, {m['status']}{ruling}) {m['team']} [{m['kind']}]: {m['headline']}")
-    for p in view["proposals"]:
-        answers = ", ".join(f"{t} {a}" for t, a in p["answers"].items()) or "no answers yet"
-        lines.append(f"proposal {p['id']} ({p['status']}): {p['title']} · parties {', '.join(p['parties'])} · {answers}")
-    for c in view["commitments"]:
-        lines.append(f"commitment {c['id']} ({c['status']}): {c['team']} {c['kind']}: {c['text']}")
-    for c in view["conditions"]:
-        lines.append(f"turn {c['turn']}: {c['kind'].replace('_', ' ')} {c['team'] + ' ' if c['team'] else ''}{c['item']} {'holds' if c['holds'] else 'no longer holds'}")
-    if view["end_state"]:
-        lines.append(f"end state: {view['end_state']}")
+        f"{tid}{'' if t.moves_this_turn is None else f' {t.moves_this_turn} move(s)'}{' ready' if t.ready else ''}"
+        for tid, t in view.teams.items()))
+    for q in view.queue or ():
+        lines.append(f"queued {q.entry}: {q.title} ({q.reason})")
+    for d in view.injects:
+        lines.append(f"inject {d.id} (turn {d.turn}): {d.title} [from {d.sender}]")
+    for m in view.moves:
+        ruling = f"; ruled {m.ruling.outcome.value}" if m.ruling else ""
+        lines.append(f"move {m.id} (turn {m.turn}, {m.status}{ruling}) {m.team} [{m.kind}]: {m.headline}")
+    for p in view.proposals:
+        answers = ", ".join(f"{t} {a.value}" for t, a in p.answers.items()) or "no answers yet"
+        lines.append(f"proposal {p.id} ({p.status}): {p.title} · parties {', '.join(p.parties)} · {answers}")
+    for c in view.commitments:
+        lines.append(f"commitment {c.id} ({c.status}): {c.team} {c.kind}: {c.text}")
+    for c in view.conditions:
+        lines.append(f"turn {c.turn}: {c.kind.replace('_', ' ')} {c.team + ' ' if c.team else ''}{c.item} {'holds' if c.holds else 'no longer holds'}")
+    if view.end_state:
+        lines.append(f"end state: {view.end_state}")
     return "\n".join(lines)
 
 

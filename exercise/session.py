@@ -14,18 +14,19 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from . import access, engine, serial, text
+from . import access, engine, serial, text, views
 from . import visibility as see
 from . import commands as cmd
 from . import events as ev
 from .conditions import compile_condition
-from .engine import Refused
+from .engine import Conflict, Invalid, NotAllowed, Refused, Unknown, UnruledMoves, WrongPhase
 from .loading import load_library
 from .model import Inject, Scenario
 from .state import GameState
 from .store import Journal, JournalError, Record
 
-__all__ = ["Session", "SessionError", "Refused", "FACILITATOR"]
+__all__ = ["Session", "SessionError", "Refused", "NotAllowed", "WrongPhase", "Unknown", "Invalid", "Conflict",
+           "UnruledMoves", "FACILITATOR"]
 
 FACILITATOR = cmd.FACILITATOR
 
@@ -273,109 +274,15 @@ class Session:
         self.check_role(role)
         return [e for e in events if see.sees_event(self.state, e, role)]
 
-    def view(self, role: str = FACILITATOR) -> dict[str, Any]:
-        """What ``role`` may see, as plain data: the facilitator everything, a team its share."""
+    def view(self, role: str = FACILITATOR) -> views.View:
+        """What ``role`` may see: the facilitator everything, a team its share (``views.view_data``: as JSON)."""
         self.check_role(role)
-        return build_view(self.scenario, self.state, role)
+        return views.build_view(self.scenario, self.state, role)
 
 
 # --- views -----------------------------------------------------------------------------------
 
 
-def _ruling(ruling: ev.Ruled | None) -> dict | None:
-    if ruling is None:
-        return None
-    data = serial.event_data(ruling)[1]
-    data.pop("move")
-    return data
-
-
 def build_view(scenario: Scenario, state: GameState, role: str) -> dict[str, Any]:
-    """The state as ``role`` sees it."""
-    facilitator = role == FACILITATOR
-    moves = [
-        {
-            "id": m.id, "team": m.team, "kind": m.kind, "headline": m.headline, "turn": m.turn,
-            "targets": m.targets, "detail": m.detail, "answers": m.answers, "arguments": m.arguments,
-            "terms": m.terms, "status": m.status, "ruling": _ruling(m.ruling) if see.sees_ruling(m, role) else None,
-        }
-        for m in state.moves.values() if see.sees_move(m, role)
-    ]
-    deliveries = [
-        {
-            "id": d.id, "turn": d.turn, "entry": d.entry, "inject": d.inject.id, "title": d.inject.title,
-            "kind": d.inject.kind.value, "from": d.inject.sender, "channel": d.inject.channel,
-            "body": d.inject.body, "source": d.inject.source, "quote": d.inject.quote,
-            "recipients": d.recipients, "questions": d.inject.questions,
-            "response_options": d.inject.response_options,
-            **({"expected_actions": d.inject.expected_actions} if facilitator else {}),
-        }
-        for d in state.deliveries.values() if see.sees_delivery(d, role)
-    ]
-    proposals = [
-        {
-            "id": p.id, "by": p.by, "origin": p.origin, "title": p.title, "terms": p.terms,
-            "parties": p.parties, "turn": p.turn, "lapses_turn": p.lapses_turn, "status": p.status,
-            "answers": {t: a.value for t, a in p.answers.items()}, "counter_of": p.counter_of,
-            "violated_by": p.violated_by,
-        }
-        for p in state.proposals.values()
-        if see.sees_proposal(state, p, role)
-    ]
-    teams = {
-        t.id: {
-            "name": t.name,
-            "moves_this_turn": len(state.turn_moves(team=t.id)),
-            "ready": t.id in state.ready,
-        }
-        for t in scenario.teams.values()
-    }
-    view: dict[str, Any] = {
-        "role": role,
-        "scenario": {
-            "id": scenario.info.id, "title": scenario.info.title, "turns": scenario.info.turns,
-            "turn_duration": scenario.info.turn_duration, "adjudication": scenario.info.adjudication.value,
-            "moves_per_turn": scenario.info.moves_per_turn,
-        },
-        "turn": state.turn,
-        "phase": state.phase.value,
-        "tracks": {
-            name: {"label": scenario.tracks[name].label, "value": value, "min": scenario.tracks[name].min,
-                   "max": scenario.tracks[name].max}
-            for name, value in state.tracks.items()
-        },
-        "flags": {name: {"label": scenario.flags[name].label, "value": value} for name, value in state.flags.items()},
-        "teams": teams,
-        "moves": moves,
-        "injects": deliveries,
-        "proposals": proposals,
-        "commitments": [
-            {"id": c.id, "team": c.team, "kind": c.kind, "move": c.move, "text": c.text, "turn": c.turn,
-             "targets": c.targets, "status": c.status, "note": c.note}
-            for c in state.commitments.values()
-        ],
-        "conditions": [
-            {"kind": e.kind, "team": e.team, "item": e.item, "holds": e.holds, "turn": e.turn}
-            for e in state.condition_log if see.sees_condition(e, role)
-        ],
-        "notes": [
-            {"author": n.author, "text": n.text, "turn": n.turn, "category": n.category, "team": n.team,
-             "owner": n.owner, "due": n.due}
-            for n in state.notes if see.sees_note(n, role)
-        ],
-        "history": [list(entry) for entry in state.history],
-        "end_state": state.end_state,
-        "ended_reason": state.ended_reason,
-    }
-    if facilitator:
-        notes = {e.id: e.notes for e in scenario.msel}
-        view["queue"] = [
-            {"entry": q.entry, "inject": q.inject, "title": scenario.injects[q.inject].title, "reason": q.reason,
-             "recipients": q.recipients, "notes": notes.get(q.entry, "")}
-            for q in state.queue.values()
-        ]
-        view["skipped"] = [{"entry": s.entry, "reason": s.reason, "turn": s.turn} for s in state.skipped]
-    else:
-        view["teams"] = {tid: {k: v for k, v in info.items() if k != "moves_this_turn" or tid == role}
-                         for tid, info in teams.items()}
-    return view
+    """The state as ``role`` sees it, as plain data: ``exercise.views``' typed view, unstructured."""
+    return views.view_data(views.build_view(scenario, state, role))

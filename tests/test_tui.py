@@ -24,7 +24,7 @@ from textual.widgets import Button, DataTable, Input, Markdown, Select, Selectio
 from exercise import commands as cmd
 from exercise.events import Answer
 from exercise.loading import load_library, load_scenario
-from exercise.session import FACILITATOR, Session
+from exercise.session import FACILITATOR, Refused, Session, UnruledMoves
 from exercise.tui.app import POLL_SECONDS, make_app
 from exercise.tui.facilitator import ChooseScreen, FacilitatorScreen, HotSeatScreen
 from exercise.tui.team import TeamScreen
@@ -179,7 +179,7 @@ async def test_a_full_turn_between_a_facilitator_and_a_team_on_one_file(minimal)
         table = fac.screen.query_one("#moves", DataTable)
         table.focus()
         await fp.press("down")
-        assert fac.screen.query_one("#adjudication").move["id"] == "m2"
+        assert fac.screen.query_one("#adjudication").move.id == "m2"
         assert fac.screen.query_one("#outcome", Select).value == "dice"
         await type_into(fp, "#strong-for", "2", clear=True)
         await type_into(fp, "#narrative", "Noted")
@@ -192,7 +192,7 @@ async def test_a_full_turn_between_a_facilitator_and_a_team_on_one_file(minimal)
         assert ruling.outcome.value == ("success" if a + b + 2 >= 7 else "failure")
         assert column(fac, "#moves", "Ruling")[column(fac, "#moves", "Move").index("m2")] == ruling.outcome.value
         panel = fac.screen.query_one("#adjudication")
-        assert panel.move["id"] == "m1", "the cursor moves on to the move still without a ruling"
+        assert panel.move.id == "m1", "the cursor moves on to the move still without a ruling"
         assert fac.screen.query_one("#narrative", Input).value == "", "m2's narrative is not carried over"
         assert fac.screen.query_one("#strong-for", Input).value == "0"
 
@@ -322,6 +322,32 @@ async def test_ending_the_game_asks_first_each_time(minimal):
         await pilot.press("y")
         assert fac.session.state.phase.value == "ended"
         assert "ended" in str(fac.title)
+
+
+@run_async
+async def test_advancing_asks_about_unruled_moves_by_the_refusals_type_not_its_text(minimal):
+    fac = make_app(minimal, FACILITATOR, poll=False)
+    async with fac.run_test(size=SIZE) as pilot:
+        real, advances = fac.session.act, []
+        refusals = [Refused("moves without a ruling: m1 (adjudicate them, or advance with --force)"),
+                    UnruledMoves(["m1"])]
+
+        def act(command, actor):  # the first two advances are refused: by text alike, of two types
+            if isinstance(command, cmd.Advance):
+                advances.append(command.force)
+                if refusals:
+                    raise refusals.pop(0)
+            return real(command, actor)
+
+        fac.session.act = act
+        await pilot.press("a")  # a plain refusal is shown, whatever its words
+        assert isinstance(fac.screen, FacilitatorScreen) and fac.session.state.phase.value == "briefing"
+        assert [n.message for n in fac._notifications][-1].startswith("moves without a ruling: m1")
+        await pilot.press("a")  # UnruledMoves asks whether to go on anyway, naming the moves
+        assert isinstance(fac.screen, ConfirmScreen) and "m1" in fac.screen.question
+        await pilot.press("y")
+        assert advances == [False, False, True], "going on anyway is a forced advance"
+        assert fac.session.state.phase.value == "moves"
 
 
 # --- text is data ----------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def test_facilitator_adjudicating_a_selected_move(snap_compare, session_path):
         await pilot.click("#rule")
         assert pilot.app.session.state.moves["m1"].ruling is not None
         # the cursor moves on to the next move without a ruling: m2, Russia's proposal
-        assert pilot.app.screen.query_one("#adjudication").move["id"] == "m2"
+        assert pilot.app.screen.query_one("#adjudication").move.id == "m2"
         await _settle(pilot)
 
     app = make_app(session_path, FACILITATOR, poll=False)

@@ -5,13 +5,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exercise import commands as cmd
+from exercise import engine
 from exercise import events as ev
 from exercise.loading import load_library, load_scenario
 from exercise.session import FACILITATOR, Refused, Session
+from exercise.views import DeliveryView, MoveView, TeamView, View, view_data
 
 DATA = Path(__file__).parent / "data"
 SCENARIO = load_scenario(DATA / "scenarios" / "minimal.toml", load_library([DATA / "injects"])[0])
@@ -22,7 +26,7 @@ def hidden_leaks(session: Session) -> list[str]:
     """Secrets that appear in a team's view: others' unrevealed headlines, private rulings."""
     leaks = []
     for team in TEAMS:
-        text = json.dumps(session.view(team))
+        text = json.dumps(view_data(session.view(team)))
         for move in session.state.moves.values():
             if move.team != team and not move.revealed and move.headline in text:
                 leaks.append(f"{team} sees {move.id} of {move.team}")
@@ -35,17 +39,17 @@ def hidden_leaks(session: Session) -> list[str]:
 
 def test_team_views_hide_what_they_should(tmp_path):
     with Session.create(tmp_path / "v.session", SCENARIO) as s:
-        assert "Watch Red." in json.dumps(s.view(FACILITATOR))
+        assert "Watch Red." in json.dumps(view_data(s.view(FACILITATOR)))
         s.act(cmd.Advance())
         s.act(cmd.Submit("blue", "propose", "BLUE-SECRET-1"), "blue")
         s.act(cmd.Submit("red", "threaten", "RED-SECRET-1"), "red")
-        assert "BLUE-SECRET-1" in json.dumps(s.view("blue"))
+        assert "BLUE-SECRET-1" in json.dumps(view_data(s.view("blue")))
         assert hidden_leaks(s) == []
         s.act(cmd.Advance())
-        assert "BLUE-SECRET-1" in json.dumps(s.view("red")), "revealed moves are public"
+        assert "BLUE-SECRET-1" in json.dumps(view_data(s.view("red"))), "revealed moves are public"
         s.act(cmd.Adjudicate("m2", "PRIVATE-NARRATIVE", outcome=ev.Outcome.FAILURE, public=False))
-        assert "PRIVATE-NARRATIVE" in json.dumps(s.view("red")), "a team sees the ruling on its own move"
-        assert "PRIVATE-NARRATIVE" not in json.dumps(s.view("blue"))
+        assert "PRIVATE-NARRATIVE" in json.dumps(view_data(s.view("red"))), "a team sees the ruling on its own move"
+        assert "PRIVATE-NARRATIVE" not in json.dumps(view_data(s.view("blue")))
         assert hidden_leaks(s) == []
 
 
@@ -94,3 +98,140 @@ def test_status_as_a_team_on_the_command_line_hides_other_moves(tmp_path):
     unknown = subprocess.run([sys.executable, "-m", "exercise", "status", str(path), "--as", "green"],
                              capture_output=True, text=True, cwd=Path(__file__).parent.parent)
     assert unknown.returncode == 3 and "unknown role 'green'" in unknown.stderr
+
+
+# --- the typed view and its JSON -------------------------------------------------------------
+
+# Parts of a view that are None for a team, and then absent from the JSON; and a renamed field.
+OPTIONAL = {(View, "queue"), (View, "skipped"), (DeliveryView, "expected_actions"), (TeamView, "moves_this_turn")}
+RENAMED = {(DeliveryView, "sender"): "from"}
+FACILITATOR_KEYS = ["role", "scenario", "turn", "phase", "tracks", "flags", "teams", "moves", "injects", "proposals",
+                    "commitments", "conditions", "notes", "history", "end_state", "ended_reason", "queue", "skipped"]
+MOVE_KEYS = ["id", "team", "kind", "headline", "turn", "targets", "detail", "answers", "arguments", "terms", "status",
+             "ruling"]
+RULING_KEYS = ["method", "outcome", "narrative", "effects", "turn", "rolls", "modifier", "probability", "public"]
+DELIVERY_KEYS = ["id", "turn", "entry", "inject", "title", "kind", "from", "channel", "body", "source", "quote",
+                 "recipients", "questions", "response_options"]
+
+
+def assert_same_shape(data, value, where: str = "$") -> None:
+    """``data`` (JSON read back) has exactly the keys, in order, of the typed ``value``'s fields, all the way down."""
+    if attrs.has(type(value)):
+        cls = type(value)
+        keys = [RENAMED.get((cls, a.name), a.name) for a in attrs.fields(cls)
+                if not ((cls, a.name) in OPTIONAL and getattr(value, a.name) is None)]
+        assert isinstance(data, dict) and list(data) == keys, f"{where}: {list(data)} != {keys}"
+        for a in attrs.fields(cls):
+            key = RENAMED.get((cls, a.name), a.name)
+            if key in data:
+                assert_same_shape(data[key], getattr(value, a.name), f"{where}.{key}")
+    elif isinstance(value, dict):
+        assert isinstance(data, dict) and list(data) == list(value), where
+        for key, item in value.items():
+            assert_same_shape(data[key], item, f"{where}.{key}")
+    elif isinstance(value, tuple):
+        assert isinstance(data, list) and len(data) == len(value), where
+        for i, item in enumerate(value):
+            assert_same_shape(data[i], item, f"{where}[{i}]")
+    else:  # a leaf: the JSON value equals it (an enum its text)
+        assert data == value and type(data) in (str, int, bool, float, type(None)), f"{where}: {data!r} vs {value!r}"
+
+
+def played(path: Path) -> Path:
+    """A session with an inject delivered, moves revealed, one ruled in private, a proposal and a note."""
+    with Session.create(path, SCENARIO) as s:
+        s.act(cmd.Advance())
+        s.act(cmd.Submit("blue", "propose", "Talks", ["red"], terms=["Stop"]), "blue")
+        s.act(cmd.Submit("red", "threaten", "Troops", ["blue"], detail="At the border"), "red")
+        s.act(cmd.Note("red", "We doubt it"), "red")
+        s.act(cmd.Advance())
+        s.act(cmd.Adjudicate("m2", "Quietly noted", outcome=ev.Outcome.PARTIAL, public=False))
+    return path
+
+
+def status_json(path: Path, role: str) -> dict:
+    result = subprocess.run([sys.executable, "-m", "exercise", "status", str(path), "--as", role, "--json"],
+                            capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("role", [FACILITATOR, "blue", "red"])
+def test_status_json_has_the_shape_of_the_typed_view(tmp_path, role):
+    path = played(tmp_path / "v.session")
+    data = status_json(path, role)
+    with Session.open(path) as s:
+        view = s.view(role)
+    assert isinstance(view, View) and all(isinstance(m, MoveView) for m in view.moves)
+    assert_same_shape(data, view)
+    assert data == view_data(view)
+    # the shape scripts read, spelled out
+    assert list(data) == (FACILITATOR_KEYS if role == FACILITATOR else FACILITATOR_KEYS[:-2])
+    assert all(list(m) == MOVE_KEYS for m in data["moves"])
+    assert [list(m["ruling"]) for m in data["moves"] if m["ruling"]] == [RULING_KEYS] * (role != "blue")
+    assert data["injects"] and all(
+        list(d) == DELIVERY_KEYS + (["expected_actions"] if role == FACILITATOR else []) for d in data["injects"])
+    assert data["phase"] == "adjudication" and {m["status"] for m in data["moves"]} == {"revealed"}
+
+
+def test_a_team_view_omits_the_facilitators_parts(tmp_path):
+    path = played(tmp_path / "v.session")
+    with Session.open(path) as s:
+        facilitator, blue, red = s.view(FACILITATOR), s.view("blue"), s.view("red")
+    assert facilitator.queue is not None and facilitator.skipped is not None
+    assert all(d.expected_actions is not None for d in facilitator.injects)
+    assert all(t.moves_this_turn is not None for t in facilitator.teams.values())
+    assert blue.queue is None and blue.skipped is None
+    assert blue.injects and all(d.expected_actions is None for d in blue.injects)
+    assert blue.teams["blue"].moves_this_turn == 1 and blue.teams["red"].moves_this_turn is None
+    assert blue.move("m2").ruling is None, "red's private ruling"
+    assert [n.author for n in blue.notes] == [] and [n.author for n in red.notes] == ["red"]
+    data = view_data(blue)
+    assert "queue" not in data and "skipped" not in data
+    assert all("expected_actions" not in d for d in data["injects"])
+    assert data["teams"] == {"blue": {"name": "Blue", "moves_this_turn": 1, "ready": False},
+                             "red": {"name": "Red", "ready": False}}
+
+
+def test_views_are_frozen_and_use_the_status_enums(tmp_path):
+    path = played(tmp_path / "v.session")
+    with Session.open(path) as s:
+        view = s.view(FACILITATOR)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        view.turn = 9
+    assert view.phase is ev.Phase.ADJUDICATION
+    assert {m.status for m in view.moves} == {ev.MoveStatus.REVEALED} and all(m.revealed for m in view.moves)
+    assert view.move("m2").ruling.outcome is ev.Outcome.PARTIAL and view.move("m9") is None
+    assert view.proposals and {p.status for p in view.proposals} == {ev.ProposalStatus.OPEN}
+    assert [c.status for c in view.commitments] == [ev.CommitmentStatus.OPEN]
+
+
+# --- refusals by kind: what a shell branches on ---------------------------------------------
+
+
+def test_refusals_say_their_kind_and_keep_their_messages(tmp_path):
+    with Session.create(tmp_path / "r.session", SCENARIO) as s:
+        def refused(command, actor=FACILITATOR):
+            with pytest.raises(Refused) as exc:
+                s.act(command, actor)
+            return exc.value
+
+        assert type(refused(cmd.Submit("blue", "propose", "Early"), "blue")) is engine.WrongPhase
+        assert type(refused(cmd.Advance(), "blue")) is engine.NotAllowed
+        s.act(cmd.Advance())
+        assert type(refused(cmd.Submit("green", "propose", "Who?"))) is engine.Unknown
+        assert type(refused(cmd.Submit("blue", "propose", "  "), "blue")) is engine.Invalid
+        assert type(refused(cmd.Withdraw("blue", "m9"), "blue")) is engine.Unknown
+        s.act(cmd.Submit("blue", "propose", "Talks"), "blue")
+        s.act(cmd.Submit("red", "threaten", "Troops"), "red")
+        assert type(refused(cmd.Submit("blue", "propose", "Again"), "blue")) is engine.Conflict
+        s.act(cmd.Advance())
+        s.act(cmd.Adjudicate("m1", outcome=ev.Outcome.SUCCESS))
+        assert type(refused(cmd.Adjudicate("m1", outcome=ev.Outcome.SUCCESS))) is engine.Conflict
+        unruled = refused(cmd.Advance())
+        assert isinstance(unruled, engine.UnruledMoves) and unruled.moves == ("m2",)
+        assert str(unruled) == "moves without a ruling: m2 (adjudicate them, or advance with --force)"
+        import pickle
+
+        again = pickle.loads(pickle.dumps(unruled))
+        assert (type(again), again.moves, str(again)) == (engine.UnruledMoves, ("m2",), str(unruled))

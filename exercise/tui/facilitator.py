@@ -16,10 +16,11 @@ from textual.widgets import (
 
 from .. import adjudication
 from .. import commands as cmd
-from ..events import Outcome
+from ..events import Outcome, Phase
 from ..narrate import describe, effects_text, parse_effects
-from ..session import FACILITATOR, Refused
+from ..session import FACILITATOR, Refused, UnruledMoves
 from ..text import visible
+from ..views import MoveView, QueuedView, View
 from .widgets import (
     seen_text,
     ConfirmScreen, InfoScreen, MoveComposer, PromptScreen, TracksPanel, fill_table, header_text, options,
@@ -39,8 +40,8 @@ def join_commands(session) -> str:
     return "\n".join(lines)
 
 
-PHASE_TABS = {"briefing": "tab-injects", "moves": "tab-moves", "adjudication": "tab-moves",
-              "hotwash": "tab-hotwash", "ended": "tab-log"}
+PHASE_TABS = {Phase.BRIEFING: "tab-injects", Phase.MOVES: "tab-moves", Phase.ADJUDICATION: "tab-moves",
+              Phase.HOTWASH: "tab-hotwash", Phase.ENDED: "tab-log"}
 
 
 class AdjudicationPanel(Vertical):
@@ -49,7 +50,7 @@ class AdjudicationPanel(Vertical):
     def __init__(self, scenario, **kwargs):
         super().__init__(**kwargs)
         self.scenario = scenario
-        self.move: dict | None = None
+        self.move: MoveView | None = None
         self.default_effects = ""
 
     def compose(self) -> ComposeResult:
@@ -79,26 +80,26 @@ class AdjudicationPanel(Vertical):
         self.query_one("#probability", Input).border_title = "Chance, %"
         self.query_one("#effects", Input).border_title = "Effects on success (the move kind's; edit to change)"
 
-    def load(self, move: dict | None) -> None:
-        if move is None or self.move is None or move["id"] != self.move["id"]:
+    def load(self, move: MoveView | None) -> None:
+        if move is None or self.move is None or move.id != self.move.id:
             self.clear_form()  # a new move: nothing typed for the last one carries over
         self.move = move
         if move is None:
             self.query_one("#adj-move", Static).update("Select a revealed move to rule on it.")
             return
         text = Text()
-        text.append(f"{move['id']} · {move['team']} · {move['kind']} · {move['status']}\n", style="bold")
-        text.append(visible(move["headline"] + "\n"))  # appended strings are never read as markup
-        if move["detail"]:
-            text.append(visible(move["detail"] + "\n"), style="italic")
-        for argument in move["arguments"]:
+        text.append(f"{move.id} · {move.team} · {move.kind} · {move.status}\n", style="bold")
+        text.append(visible(move.headline + "\n"))  # appended strings are never read as markup
+        if move.detail:
+            text.append(visible(move.detail + "\n"), style="italic")
+        for argument in move.arguments:
             text.append(visible(f"  + {argument}\n"))
-        if move["ruling"]:
-            ruling = move["ruling"]
-            narrative = f": {ruling['narrative']}" if ruling["narrative"] else ""
-            text.append(visible(f"Ruled {ruling['outcome']}{narrative}"), style="bold green")
+        if move.ruling:
+            ruling = move.ruling
+            narrative = f": {ruling.narrative}" if ruling.narrative else ""
+            text.append(visible(f"Ruled {ruling.outcome.value}{narrative}"), style="bold green")
         self.query_one("#adj-move", Static).update(text)
-        self.default_effects = effects_text(self.scenario.move_kinds[move["kind"]].effects)
+        self.default_effects = effects_text(self.scenario.move_kinds[move.kind].effects)
         self.query_one("#effects", Input).value = self.default_effects
 
     def clear_form(self) -> None:
@@ -117,7 +118,7 @@ class AdjudicationPanel(Vertical):
         probability = self.query_one("#probability", Input).value
         dice = outcome == "dice"  # the dice fields count only when the dice decide
         return cmd.Adjudicate(
-            self.move["id"], self.query_one("#narrative", Input).value.strip(),
+            self.move.id, self.query_one("#narrative", Input).value.strip(),
             None if dice else Outcome(outcome), effects,
             number("#strong-for") if dice else 0, number("#strong-against") if dice else 0,
             int(probability) if probability and dice else None, not self.query_one("#private", Checkbox).value,
@@ -256,7 +257,7 @@ class FacilitatorScreen(Screen):
         self.query_one("#ledger", DataTable).add_columns("Id", "Team", "Kind", "Turn", "Status", "Commitment")
         self.query_one("#notes", DataTable).add_columns("Turn", "Category", "Team", "Owner", "Due", "Note")
         self._logged = 0
-        self._queue: dict[str, dict] = {}
+        self._queue: dict[str, QueuedView] = {}
         self._situation = None
         self._phase = None
         self.show_view()
@@ -269,80 +270,81 @@ class FacilitatorScreen(Screen):
         scenario = session.scenario
         view = session.view(FACILITATOR)
         self.app.title = header_text(view, scenario) + " · facilitator"
-        self.app.sub_title = view["scenario"]["title"]
-        if view["phase"] != self._phase:  # show the tab the new phase is about
-            self._phase = view["phase"]
-            self.query_one("#tabs", TabbedContent).active = PHASE_TABS[view["phase"]]
+        self.app.sub_title = view.scenario.title
+        if view.phase != self._phase:  # show the tab the new phase is about
+            self._phase = view.phase
+            self.query_one("#tabs", TabbedContent).active = PHASE_TABS[view.phase]
         presence = {p["role"]: p["last_seen"] for p in session.presence()}
         fill_table(self.query_one("#teams", DataTable), [
-            (tid, [t["name"], str(t["moves_this_turn"]), "✓" if t["ready"] else "", seen_text(presence.get(tid))])
-            for tid, t in view["teams"].items()])
-        self.query_one(TracksPanel).show(view, [tuple(h) for h in view["history"]])
-        flags = [f["label"] for f in view["flags"].values() if f["value"]]
+            (tid, [t.name, str(t.moves_this_turn), "✓" if t.ready else "", seen_text(presence.get(tid))])
+            for tid, t in view.teams.items()])
+        self.query_one(TracksPanel).show(view, list(view.history))
+        flags = [f.label for f in view.flags.values() if f.value]
         self.query_one("#flags", Static).update("Flags set: " + (", ".join(flags) or "none"))
-        happened = [f"T{c['turn']} {'+' if c['holds'] else '-'} {c['kind'].replace('_', ' ')}: "
-                    f"{c['team'] + ' ' if c['team'] else ''}{c['item']}" for c in view["conditions"][-12:]]
-        holding = [c["item"] for c in view["conditions"] if c["kind"] == "end_state"]
+        happened = [f"T{c.turn} {'+' if c.holds else '-'} {c.kind.replace('_', ' ')}: "
+                    f"{c.team + ' ' if c.team else ''}{c.item}" for c in view.conditions[-12:]]
+        holding = [c.item for c in view.conditions if c.kind == "end_state"]
         holding = [item for item in dict.fromkeys(holding)
-                   if next(c["holds"] for c in reversed(view["conditions"]) if c["item"] == item)]
+                   if next(c.holds for c in reversed(view.conditions) if c.item == item)]
         end_states = scenario.end_states
-        if view["end_state"]:
-            happened.insert(0, f"END STATE: {end_states[view['end_state']].label}")
+        if view.end_state:
+            happened.insert(0, f"END STATE: {end_states[view.end_state].label}")
         elif holding:
             happened.insert(0, f"End state reached now: {end_states[holding[0]].label}")
         self.query_one("#conditions", Static).update("\n".join(happened) or "nothing yet")
         self._show_situation(view)
-        self._queue = {q["entry"]: q for q in view["queue"]}  # for the notes of the highlighted entry
+        queue = view.queue or ()
+        self._queue = {q.entry: q for q in queue}  # for the notes of the highlighted entry
         fill_table(self.query_one("#queue", DataTable), [
-            (q["entry"], [q["entry"], q["reason"], ", ".join(q["recipients"]), q["title"]]) for q in view["queue"]])
+            (q.entry, [q.entry, q.reason, ", ".join(q.recipients), q.title]) for q in queue])
         self._show_queue_detail()
-        moves = [m for m in view["moves"] if m["turn"] == view["turn"] or (m["status"] == "revealed" and not m["ruling"])]
+        moves = [m for m in view.moves if m.turn == view.turn or (m.revealed and not m.ruling)]
         fill_table(self.query_one("#moves", DataTable), [
-            (m["id"], [m["id"], str(m["turn"]), m["team"], m["kind"], m["status"],
-                       m["ruling"]["outcome"] if m["ruling"] else "", plain(m["headline"])]) for m in moves])
+            (m.id, [m.id, str(m.turn), m.team, m.kind, m.status.value,
+                    m.ruling.outcome.value if m.ruling else "", plain(m.headline)]) for m in moves])
         fill_table(self.query_one("#proposals", DataTable), [
-            (p["id"], [p["id"], p["by"], p["status"], ", ".join(p["parties"]),
-                       ", ".join(f"{t} {a}" for t, a in p["answers"].items()), plain(p["title"])])
-            for p in view["proposals"]])
+            (p.id, [p.id, p.by, p.status.value, ", ".join(p.parties),
+                    ", ".join(f"{t} {a.value}" for t, a in p.answers.items()), plain(p.title)])
+            for p in view.proposals])
         fill_table(self.query_one("#ledger", DataTable), [
-            (c["id"], [c["id"], c["team"], c["kind"], str(c["turn"]), c["status"].replace("_", " "), plain(c["text"])])
-            for c in view["commitments"]])
+            (c.id, [c.id, c.team, c.kind, str(c.turn), c.status.replace("_", " "), plain(c.text)])
+            for c in view.commitments])
         fill_table(self.query_one("#notes", DataTable), [
-            (str(i), [str(n["turn"]), n["category"], n["team"], plain(n["owner"]), plain(n["due"]), plain(n["text"])])
-            for i, n in enumerate(view["notes"])])
+            (str(i), [str(n.turn), n.category, n.team, plain(n.owner), plain(n.due), plain(n.text)])
+            for i, n in enumerate(view.notes)])
         log = self.query_one("#log", RichLog)
         for event in session.log[self._logged:]:
             log.write(plain(describe(event, scenario)))
         self._logged = len(session.log)
         panel = self.query_one(AdjudicationPanel)
-        panel.display = any(m["status"] == "revealed" for m in moves)  # nothing to rule on before a reveal
+        panel.display = any(m.revealed for m in moves)  # nothing to rule on before a reveal
         if panel.move is not None:
-            current = next((m for m in view["moves"] if m["id"] == panel.move["id"]), None)
+            current = view.move(panel.move.id)
             if current != panel.move:
                 panel.load(current)
 
-    def _show_situation(self, view: dict) -> None:
-        key = (len(view["injects"]),)
+    def _show_situation(self, view: View) -> None:
+        key = (len(view.injects),)
         if key == self._situation:
             return  # keep the reader's scroll position
         self._situation = key
         info = self.app.session.scenario.info
         parts = [f"# {info.title}", info.background.strip()]
-        if view["injects"]:
+        if view.injects:
             parts.append("## Injects delivered")
-        for d in reversed(view["injects"]):
-            parts.append(f"### {d['id']} · turn {d['turn']} · {d['title']}\n\n"
-                         f"*From {d['from']}, by {d['channel']}, to {', '.join(d['recipients'])}* — source: {d['source']}\n\n"
-                         f"{d['body'].strip()}")
-            if d["questions"]:
-                parts.append("**Discussion questions**\n\n" + "\n".join(f"- {q}" for q in d["questions"]))
+        for d in reversed(view.injects):
+            parts.append(f"### {d.id} · turn {d.turn} · {d.title}\n\n"
+                         f"*From {d.sender}, by {d.channel}, to {', '.join(d.recipients)}* — source: {d.source}\n\n"
+                         f"{d.body.strip()}")
+            if d.questions:
+                parts.append("**Discussion questions**\n\n" + "\n".join(f"- {q}" for q in d.questions))
         self.query_one("#situation", Markdown).update("\n\n".join(parts))
 
     def _show_queue_detail(self) -> None:
         entry = selected_key(self.query_one("#queue", DataTable))
         q = self._queue.get(entry)
         self.query_one("#queue-detail", Static).update(
-            f"Controller notes for {entry}: {reflow(q['notes']) or '(none)'}" if q else
+            f"Controller notes for {entry}: {reflow(q.notes) or '(none)'}" if q else
             "No inject waiting. Deliver one from the library with l.")
 
     @on(DataTable.RowHighlighted, "#queue")
@@ -352,8 +354,7 @@ class FacilitatorScreen(Screen):
     @on(DataTable.RowHighlighted, "#moves")
     def _move_row(self, event: DataTable.RowHighlighted) -> None:
         move_id = event.row_key.value if event.row_key else None
-        move = next((m for m in self.app.session.view(FACILITATOR)["moves"] if m["id"] == move_id), None)
-        self.query_one(AdjudicationPanel).load(move)
+        self.query_one(AdjudicationPanel).load(self.app.session.view(FACILITATOR).move(move_id))
 
     # -- actions --------------------------------------------------------------------------
 
@@ -375,12 +376,12 @@ class FacilitatorScreen(Screen):
             return
         try:
             self.app.session.act(cmd.Advance(force=force), FACILITATOR)
+        except UnruledMoves as exc:  # the turn ends with every revealed move ruled, or when forced
+            self.app.push_screen(ConfirmScreen(f"{exc}.\nGo to the next turn anyway?", "Next turn anyway"),
+                                 lambda yes: self._advance_confirmed(yes, force=True))
+            return
         except Refused as exc:
-            if "without a ruling" in str(exc) and not force:
-                self.app.push_screen(ConfirmScreen(f"{exc}.\nGo to the next turn anyway?", "Next turn anyway"),
-                                     lambda yes: self._advance_confirmed(yes, force=True))
-            else:
-                self.notify(str(exc), title="Refused", severity="error")
+            self.notify(str(exc), title="Refused", severity="error")
             return
         self.app.refresh_console()
         self.notify(header_text(self.app.session.view(FACILITATOR), self.app.session.scenario))

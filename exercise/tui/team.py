@@ -10,8 +10,9 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Label, Markdown, TabbedContent, TabPane
 
 from .. import commands as cmd
-from ..events import Answer
+from ..events import Answer, MoveStatus, Phase, ProposalStatus
 from ..model import Scenario
+from ..views import MoveView
 from .widgets import MoveComposer, PromptScreen, TracksPanel, fill_table, header_text, plain, selected_key
 
 OBJECTIVE_MARK = {True: "✓ met", False: "not met"}
@@ -114,7 +115,7 @@ class TeamScreen(Screen):
         composer = self.query_one(MoveComposer)
         if draft and not composer.is_blank(draft):
             editing = draft.get("editing")
-            mine = {m["id"]: m for m in self.app.session.view(self.team)["moves"] if m["status"] == "submitted"}
+            mine = {m.id for m in self.app.session.view(self.team).moves if m.status is MoveStatus.SUBMITTED}
             composer.fill(draft, editing if editing in mine else None)
             self.notify("The move you were composing is back.", title="Draft restored")
         self._kept = composer.draft()
@@ -133,40 +134,40 @@ class TeamScreen(Screen):
         session = self.app.session
         view = session.view(self.team)
         name = session.scenario.teams[self.team].name
-        ready = view["teams"][self.team]["ready"]
-        ready_now = ready and view["phase"] == "moves"
+        ready = view.teams[self.team].ready
+        ready_now = ready and view.phase is Phase.MOVES
         self.app.title = f"{name} · {header_text(view, session.scenario)}" + (" · ready" if ready_now else "")
-        self.app.sub_title = view["scenario"]["title"]
-        met = {c["item"]: c["holds"] for c in view["conditions"] if c["kind"] == "objective"}
+        self.app.sub_title = view.scenario.title
+        met = {c.item: c.holds for c in view.conditions if c.kind == "objective"}
         brief_key = tuple(sorted(met.items()))
         if brief_key != self._brief:
             self._brief = brief_key
             self.query_one("#brief", Markdown).update(brief_markdown(session.scenario, self.team, met))
-        if len(view["injects"]) != self._inbox:
-            self._inbox = len(view["injects"])
-            parts = [f"### {d['id']} · turn {d['turn']} · {d['title']}\n\n*From {d['from']}, by {d['channel']}*"
-                     f" — source: {d['source']}\n\n{d['body'].strip()}"
-                     + ("\n\n**To discuss:**\n" + "\n".join(f"- {q}" for q in d["questions"]) if d["questions"] else "")
-                     for d in reversed(view["injects"])]
+        if len(view.injects) != self._inbox:
+            self._inbox = len(view.injects)
+            parts = [f"### {d.id} · turn {d.turn} · {d.title}\n\n*From {d.sender}, by {d.channel}*"
+                     f" — source: {d.source}\n\n{d.body.strip()}"
+                     + ("\n\n**To discuss:**\n" + "\n".join(f"- {q}" for q in d.questions) if d.questions else "")
+                     for d in reversed(view.injects)]
             self.query_one("#inbox", Markdown).update("\n\n---\n\n".join(parts) or "Nothing delivered yet.")
         fill_table(self.query_one("#proposals", DataTable), [
-            (p["id"], [p["id"], p["by"], p["status"], ", ".join(f"{t} {a}" for t, a in p["answers"].items()),
-                       plain(p["title"]), plain("; ".join(p["terms"]))])
-            for p in view["proposals"] if self.team in p["parties"]])
+            (p.id, [p.id, p.by, p.status.value, ", ".join(f"{t} {a.value}" for t, a in p.answers.items()),
+                    plain(p.title), plain("; ".join(p.terms))])
+            for p in view.proposals if self.team in p.parties])
         fill_table(self.query_one("#record", DataTable), [
-            (m["id"], [str(m["turn"]), m["id"], m["team"], m["kind"], m["ruling"]["outcome"] if m["ruling"] else "",
-                       plain(m["headline"]), plain(m["ruling"]["narrative"]) if m["ruling"] else ""])
-            for m in reversed(view["moves"]) if m["status"] == "revealed"])
-        mine = [m for m in view["moves"] if m["team"] == self.team and m["turn"] == view["turn"]]
+            (m.id, [str(m.turn), m.id, m.team, m.kind, m.ruling.outcome.value if m.ruling else "",
+                    plain(m.headline), plain(m.ruling.narrative) if m.ruling else ""])
+            for m in reversed(view.moves) if m.revealed])
+        mine = [m for m in view.moves if m.team == self.team and m.turn == view.turn]
         fill_table(self.query_one("#my-moves", DataTable), [
-            (m["id"], [m["id"], m["kind"], m["status"], plain(m["headline"])]) for m in mine])
-        self.query_one(TracksPanel).show(view, [tuple(h) for h in view["history"]])
+            (m.id, [m.id, m.kind, m.status.value, plain(m.headline)]) for m in mine])
+        self.query_one(TracksPanel).show(view, list(view.history))
         self.query_one("#ready", Button).label = "Not ready (^g)" if ready else "Ready (^g)"
         submit = self.query_one("#submit-move", Button)  # a move can be entered while moves are open
-        submit.disabled = view["phase"] != "moves"
+        submit.disabled = view.phase is not Phase.MOVES
         submit.tooltip = "Moves are not open now" if submit.disabled else None
-        answerable = [(f"{d['id']}: {d['title']}", d["id"]) for d in view["injects"]]
-        answerable += [(f"{p['id']}: {p['title']}", p["id"]) for p in view["proposals"] if p["status"] == "open"]
+        answerable = [(f"{d.id}: {d.title}", d.id) for d in view.injects]
+        answerable += [(f"{p.id}: {p.title}", p.id) for p in view.proposals if p.status is ProposalStatus.OPEN]
         self.query_one(MoveComposer).set_answerable(answerable)
 
     # -- actions --------------------------------------------------------------------------
@@ -204,9 +205,8 @@ class TeamScreen(Screen):
     def _cancel_button(self) -> None:
         self.action_cancel_edit()
 
-    def _myselected_key(self) -> dict | None:
-        move_id = selected_key(self.query_one("#my-moves", DataTable))
-        return next((m for m in self.app.session.view(self.team)["moves"] if m["id"] == move_id), None)
+    def _myselected_key(self) -> MoveView | None:
+        return self.app.session.view(self.team).move(selected_key(self.query_one("#my-moves", DataTable)))
 
     def action_edit(self) -> None:
         move = self._myselected_key()
@@ -224,15 +224,15 @@ class TeamScreen(Screen):
         move = self._myselected_key()
         if move is None:
             self.notify("Select one of your moves first", severity="warning")
-        elif self.app.act(cmd.Withdraw(self.team, move["id"])) is not None:
-            self.notify(f"{move['id']} withdrawn")
+        elif self.app.act(cmd.Withdraw(self.team, move.id)) is not None:
+            self.notify(f"{move.id} withdrawn")
 
     @on(Button.Pressed, "#withdraw")
     def _withdraw_button(self) -> None:
         self.action_withdraw()
 
     def action_ready(self) -> None:
-        ready = self.app.session.view(self.team)["teams"][self.team]["ready"]
+        ready = self.app.session.view(self.team).teams[self.team].ready
         self.app.act(cmd.Ready(self.team, not ready))
 
     @on(Button.Pressed, "#ready")

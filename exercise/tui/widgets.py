@@ -18,19 +18,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, SelectionList, Sparkline, Static, TextArea
 
 from ..adjudication import STRONG_ARGUMENTS, method
+from ..events import Phase
 from ..model import ALL_TEAMS, Commitment, Scenario
 from ..text import visible
+from ..views import MoveView, View
 
 
-PHASES = {"briefing": "briefing: injects to deliver", "moves": "moves open", "adjudication": "adjudication",
-          "hotwash": "hotwash", "ended": "ended"}
+PHASES = {Phase.BRIEFING: "briefing: injects to deliver", Phase.MOVES: "moves open",
+          Phase.ADJUDICATION: "adjudication", Phase.HOTWASH: "hotwash", Phase.ENDED: "ended"}
 
 
-def header_text(view: dict, scenario: Scenario) -> str:
+def header_text(view: View, scenario: Scenario) -> str:
     """``Turn 2 of 7 · 2 April 2025 · moves open``."""
-    date = scenario.info.game_date(view["turn"])
+    date = scenario.info.game_date(view.turn)
     when = f" · {date:%-d %B %Y}" if date else ""
-    return f"Turn {view['turn']} of {view['scenario']['turns']}{when} · {PHASES[view['phase']]}"
+    return f"Turn {view.turn} of {view.scenario.turns}{when} · {PHASES[view.phase]}"
 
 
 def seen_text(last_seen: str | None) -> str:
@@ -64,13 +66,13 @@ class TracksPanel(Vertical):
                 yield Label("", id=f"value-{track.id}", classes="track-value")
                 yield Sparkline([track.start], id=f"spark-{track.id}", classes="track-spark")
 
-    def show(self, view: dict, history: list[tuple[int, str, int]] | None = None) -> None:
+    def show(self, view: View, history: list[tuple[int, str, int]] | None = None) -> None:
         """Show the values of ``view`` and, if given, each track's (turn, track, value) history."""
-        for name, track in view["tracks"].items():
-            self.query_one(f"#value-{name}", Label).update(f"{track['value']:>2}/{track['max']}")
+        for name, track in view.tracks.items():
+            self.query_one(f"#value-{name}", Label).update(f"{track.value:>2}/{track.max}")
             if history is not None:
                 values = [value for _, n, value in history if n == name]
-                self.query_one(f"#spark-{name}", Sparkline).data = values or [track["value"]]
+                self.query_one(f"#spark-{name}", Sparkline).data = values or [track.value]
 
 
 class Field(Input):
@@ -156,9 +158,13 @@ class MoveComposer(Vertical):
             "arguments": lines("#arguments"),
         }
 
-    def load(self, move: dict | None) -> None:
+    def load(self, move: MoveView | None) -> None:
         """Fill the composer with a move to revise, or clear it (``None``)."""
-        self.fill(move, move["id"] if move else None)
+        if move is None:
+            self.fill(None)
+        else:
+            self.fill({"kind": move.kind, "headline": move.headline, "detail": move.detail, "targets": move.targets,
+                       "answers": move.answers, "terms": move.terms, "arguments": move.arguments}, move.id)
 
     def draft(self) -> dict:
         """What is in the composer, and the move being revised, as plain data to keep."""

@@ -1,0 +1,332 @@
+"""What a role sees of a session: typed, frozen values, and the same as plain data (JSON).
+
+``build_view(scenario, state, role)`` is the one place a view is made. Who may see what is
+``exercise.visibility``'s rule; this module only shapes what it lets through. Every shell reads
+the typed ``View``; ``view_data`` turns one into the plain data ``status --json`` prints, in
+the shape scripts read: a delivery's sender under ``from``, and for a team no facilitator-only
+parts (``expected_actions``, ``queue``, ``skipped``) and no other team's ``moves_this_turn``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, get_origin
+
+from attrs import fields, frozen
+from cattrs import Converter
+from cattrs.gen import make_dict_unstructure_fn, override
+
+from . import events as ev
+from . import model
+from . import visibility as see
+from .commands import FACILITATOR
+from .model import Effects, Scenario
+from .state import GameState
+
+__all__ = [
+    "View", "ScenarioView", "TrackView", "FlagView", "TeamView", "MoveView", "RulingView", "DeliveryView",
+    "ProposalView", "CommitmentView", "ConditionView", "NoteView", "QueuedView", "SkippedView",
+    "build_view", "view_data",
+]
+
+
+@frozen
+class ScenarioView:
+    id: str
+    title: str
+    turns: int
+    turn_duration: str
+    adjudication: model.Adjudication
+    moves_per_turn: int
+
+
+@frozen
+class TrackView:
+    label: str
+    value: int
+    min: int
+    max: int
+
+
+@frozen
+class FlagView:
+    label: str
+    value: bool
+
+
+@frozen
+class TeamView:
+    name: str
+    moves_this_turn: int | None = None  # None (absent from the JSON) in a team's view of another team
+    ready: bool = False
+
+
+@frozen
+class RulingView:
+    """A move's latest ruling (the ``Ruled`` event without its move id)."""
+
+    method: str
+    outcome: ev.Outcome
+    narrative: str
+    effects: Effects
+    turn: int
+    rolls: tuple[int, ...] = ()
+    modifier: int = 0
+    probability: int | None = None
+    public: bool = True
+
+
+@frozen
+class MoveView:
+    id: str
+    team: str
+    kind: str
+    headline: str
+    turn: int
+    targets: tuple[str, ...]
+    detail: str
+    answers: str
+    arguments: tuple[str, ...]
+    terms: tuple[str, ...]
+    status: ev.MoveStatus
+    ruling: RulingView | None  # None also when the role may not see the ruling
+
+    @property
+    def revealed(self) -> bool:
+        return self.status is ev.MoveStatus.REVEALED
+
+
+@frozen
+class DeliveryView:
+    """An inject delivered (``from`` in the JSON is ``sender`` here)."""
+
+    id: str
+    turn: int
+    entry: str
+    inject: str
+    title: str
+    kind: model.InjectKind
+    sender: str
+    channel: str
+    body: str
+    source: str
+    quote: str
+    recipients: tuple[str, ...]
+    questions: tuple[str, ...]
+    response_options: tuple[str, ...]
+    expected_actions: tuple[str, ...] | None = None  # the facilitator's only
+
+
+@frozen
+class ProposalView:
+    id: str
+    by: str
+    origin: str
+    title: str
+    terms: tuple[str, ...]
+    parties: tuple[str, ...]
+    turn: int
+    lapses_turn: int
+    status: ev.ProposalStatus
+    answers: dict[str, ev.Answer]
+    counter_of: str
+    violated_by: str
+
+
+@frozen
+class CommitmentView:
+    id: str
+    team: str
+    kind: str
+    move: str
+    text: str
+    turn: int
+    targets: tuple[str, ...]
+    status: ev.CommitmentStatus
+    note: str
+
+
+@frozen
+class ConditionView:
+    kind: str  # objective, red_line or end_state
+    team: str
+    item: str
+    holds: bool
+    turn: int
+
+
+@frozen
+class NoteView:
+    author: str
+    text: str
+    turn: int
+    category: str
+    team: str
+    owner: str
+    due: str
+
+
+@frozen
+class QueuedView:
+    entry: str
+    inject: str
+    title: str
+    reason: str
+    recipients: tuple[str, ...]
+    notes: str  # the controller's notes on the MSEL entry
+
+
+@frozen
+class SkippedView:
+    entry: str
+    reason: str
+    turn: int
+
+
+@frozen
+class View:
+    """The state as one role sees it."""
+
+    role: str
+    scenario: ScenarioView
+    turn: int
+    phase: ev.Phase
+    tracks: dict[str, TrackView]
+    flags: dict[str, FlagView]
+    teams: dict[str, TeamView]
+    moves: tuple[MoveView, ...]
+    injects: tuple[DeliveryView, ...]
+    proposals: tuple[ProposalView, ...]
+    commitments: tuple[CommitmentView, ...]
+    conditions: tuple[ConditionView, ...]
+    notes: tuple[NoteView, ...]
+    history: tuple[tuple[int, str, int], ...]  # (turn, track, value) after each change
+    end_state: str
+    ended_reason: str
+    queue: tuple[QueuedView, ...] | None = None  # the facilitator's only
+    skipped: tuple[SkippedView, ...] | None = None  # the facilitator's only
+
+    @property
+    def facilitator(self) -> bool:
+        return self.role == FACILITATOR
+
+    def move(self, move_id: str | None) -> MoveView | None:
+        """The move ``move_id`` as this view shows it, or None if it shows none such."""
+        return next((m for m in self.moves if m.id == move_id), None)
+
+
+# --- building --------------------------------------------------------------------------------
+
+
+def _ruling(ruling: ev.Ruled) -> RulingView:
+    return RulingView(ruling.method, ruling.outcome, ruling.narrative, ruling.effects, ruling.turn,
+                      tuple(ruling.rolls), ruling.modifier, ruling.probability, ruling.public)
+
+
+def build_view(scenario: Scenario, state: GameState, role: str) -> View:
+    """The state as ``role`` sees it (``role`` is assumed known: the session checks it)."""
+    facilitator = role == FACILITATOR
+    moves = tuple(
+        MoveView(m.id, m.team, m.kind, m.headline, m.turn, tuple(m.targets), m.detail, m.answers,
+                 tuple(m.arguments), tuple(m.terms), m.status,
+                 _ruling(m.ruling) if m.ruling is not None and see.sees_ruling(m, role) else None)
+        for m in state.moves.values() if see.sees_move(m, role)
+    )
+    deliveries = tuple(
+        DeliveryView(d.id, d.turn, d.entry, d.inject.id, d.inject.title, d.inject.kind, d.inject.sender,
+                     d.inject.channel, d.inject.body, d.inject.source, d.inject.quote, tuple(d.recipients),
+                     tuple(d.inject.questions), tuple(d.inject.response_options),
+                     tuple(d.inject.expected_actions) if facilitator else None)
+        for d in state.deliveries.values() if see.sees_delivery(d, role)
+    )
+    proposals = tuple(
+        ProposalView(p.id, p.by, p.origin, p.title, tuple(p.terms), tuple(p.parties), p.turn, p.lapses_turn,
+                     p.status, dict(p.answers), p.counter_of, p.violated_by)
+        for p in state.proposals.values() if see.sees_proposal(state, p, role)
+    )
+    teams = {
+        t.id: TeamView(t.name, ready=t.id in state.ready,
+                       moves_this_turn=len(state.turn_moves(team=t.id)) if facilitator or t.id == role else None)
+        for t in scenario.teams.values()
+    }
+    queue = skipped = None
+    if facilitator:
+        notes = {e.id: e.notes for e in scenario.msel}
+        queue = tuple(QueuedView(q.entry, q.inject, scenario.injects[q.inject].title, q.reason, tuple(q.recipients),
+                                 notes.get(q.entry, ""))
+                      for q in state.queue.values())
+        skipped = tuple(SkippedView(s.entry, s.reason, s.turn) for s in state.skipped)
+    info = scenario.info
+    return View(
+        role=role,
+        scenario=ScenarioView(info.id, info.title, info.turns, info.turn_duration, info.adjudication,
+                              info.moves_per_turn),
+        turn=state.turn,
+        phase=state.phase,
+        tracks={name: TrackView(scenario.tracks[name].label, value, scenario.tracks[name].min, scenario.tracks[name].max)
+                for name, value in state.tracks.items()},
+        flags={name: FlagView(scenario.flags[name].label, value) for name, value in state.flags.items()},
+        teams=teams,
+        moves=moves,
+        injects=deliveries,
+        proposals=proposals,
+        commitments=tuple(
+            CommitmentView(c.id, c.team, c.kind, c.move, c.text, c.turn, tuple(c.targets), c.status, c.note)
+            for c in state.commitments.values()
+        ),
+        conditions=tuple(ConditionView(e.kind, e.team, e.item, e.holds, e.turn)
+                         for e in state.condition_log if see.sees_condition(e, role)),
+        notes=tuple(NoteView(n.author, n.text, n.turn, n.category, n.team, n.owner, n.due)
+                    for n in state.notes if see.sees_note(n, role)),
+        history=tuple((turn, track, value) for turn, track, value in state.history),
+        end_state=state.end_state,
+        ended_reason=state.ended_reason,
+        queue=queue,
+        skipped=skipped,
+    )
+
+
+# --- as plain data ---------------------------------------------------------------------------
+
+_converter = Converter()
+# Per class: these enums are also str, and the str hook would win by MRO.
+for _enum in (ev.Phase, ev.Outcome, ev.Answer, ev.MoveStatus, ev.ProposalStatus, ev.CommitmentStatus,
+              model.Adjudication, model.InjectKind):
+    _converter.register_unstructure_hook(_enum, lambda member: member.value)
+# Every tuple as a JSON array, also a fixed-length one (a history entry), so the data equals what JSON or TOML reads back.
+def _is_tuple(t: Any) -> bool:
+    return t is tuple or get_origin(t) is tuple
+
+
+_converter.register_unstructure_hook_func(_is_tuple, lambda value: [_converter.unstructure(v) for v in value])
+
+
+def _omitted_when_none(cls: type, *names: str, **renamed: str) -> None:
+    """Unstructure ``cls`` leaving out ``names`` when None, and with fields renamed (``sender="from"``).
+
+    The keys keep the order of the fields (cattrs' own ``omit_if_default`` would put those last).
+    """
+    assert set(names) | set(renamed) <= {a.name for a in fields(cls)}
+    renames: dict[str, Any] = {name: override(rename=key) for name, key in renamed.items()}
+    whole: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(cls, _converter, **renames)
+    keys = [renamed.get(name, name) for name in names]
+
+    def unstructure(value: Any) -> dict[str, Any]:
+        data = whole(value)
+        for key in keys:
+            if data[key] is None:
+                del data[key]
+        return data
+
+    _converter.register_unstructure_hook(cls, unstructure)
+
+
+_omitted_when_none(TeamView, "moves_this_turn")
+_omitted_when_none(DeliveryView, "expected_actions", sender="from")
+_omitted_when_none(View, "queue", "skipped")
+
+
+def view_data(view: View) -> dict[str, Any]:
+    """A view as plain, JSON-ready data: what ``status --json`` prints."""
+    data: dict[str, Any] = _converter.unstructure(view)
+    return data
