@@ -14,11 +14,11 @@ from pathlib import Path
 
 from . import commands as cmd
 from . import events as ev
-from .model import Effects
 from .files import write_atomic
+from .journal import JournalError
+from .model import Effects
 from .narrate import describe, parse_effects
 from .session import FACILITATOR, Refused, Session, SessionError
-from .store import JournalError
 from .text import visible
 from .views import View, view_data
 

@@ -8,33 +8,29 @@ transaction, on the latest state, so several processes can act on one session at
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-from . import access, engine, serial, text, views
-from . import visibility as see
+from . import access, engine, serial, snapshot, text, views
 from . import commands as cmd
 from . import events as ev
+from . import visibility as see
 from .conditions import compile_condition
 from .engine import Conflict, Invalid, NotAllowed, Refused, Unknown, UnruledMoves, WrongPhase
+from .journal import JournalError, JournalLike, MemoryJournal, Record
 from .loading import load_library
 from .model import Inject, Scenario
 from .state import GameState
-from .store import Journal, JournalError, Record
+from .store import Journal
 
 __all__ = ["Session", "SessionError", "Refused", "NotAllowed", "WrongPhase", "Unknown", "Invalid", "Conflict",
            "UnruledMoves", "FACILITATOR"]
 
 FACILITATOR = cmd.FACILITATOR
-
-
-# Reserve the next turn for a code check: the turn is the returned value less the gap.
-# (No turn is put more than a minute ahead, so a clock set back stalls no one for long.)
-_NEXT_TURN = ("INSERT INTO guesses (id, next_turn) VALUES (0, :now + :gap) ON CONFLICT (id) "
-              "DO UPDATE SET next_turn = min(max(next_turn, :now), :now + 60) + :gap RETURNING next_turn")
 
 
 class SessionError(Exception):
@@ -71,7 +67,7 @@ def make_rules(scenario: Scenario, seed: int) -> engine.Rules:
 class Session:
     """An open session file."""
 
-    def __init__(self, journal: Journal, path: Path):
+    def __init__(self, journal: JournalLike, path: Path):
         self.path = path
         self.journal = journal
         meta = journal.meta
@@ -82,10 +78,35 @@ class Session:
             raise SessionError(f"{path}: the session's scenario cannot be read ({exc})") from None
         self.rules = make_rules(self.scenario, self.seed)
         self.state = GameState.initial(self.scenario)
-        self.log: list[ev.Event] = []  # every event folded so far, in order
-        self.applied = 0
-        self._data_version = journal.data_version()
+        self.applied = 0  # the last event folded into the state
+        self._log: list[ev.Event] = []  # the events folded since ``_log_from``, in order
+        self._log_from = 1
+        self._snapshot_key = snapshot.key(hashlib.sha256(meta["scenario"].encode()).hexdigest())
+        self._snapshot_seq = 0
+        with _as_session_error():
+            self._resume()
+            self._data_version = journal.data_version()
         self.refresh()
+
+    def _resume(self) -> None:
+        """Start from the journal's snapshot where it is this release's and still true."""
+        kept = self.journal.snapshot()
+        if kept is None or kept.key != self._snapshot_key or self.journal.digest(kept.seq) != kept.digest:
+            return
+        restored = snapshot.restore(kept)
+        if restored is not None:
+            self.state, self.applied = restored, kept.seq
+            self._log_from, self._snapshot_seq = kept.seq + 1, kept.seq
+
+    def _keep_snapshot(self) -> None:
+        """Take a snapshot once enough has been folded since the last (a read-only file takes none)."""
+        if self.applied - self._snapshot_seq < snapshot.EVERY:
+            return
+        self._snapshot_seq = self.applied
+        try:
+            self.journal.save_snapshot(snapshot.take(self.state, self._snapshot_key, self.journal.digest(self.applied)))
+        except JournalError:
+            pass  # a cache: without it the next open replays
 
     # -- opening --------------------------------------------------------------------------
 
@@ -112,6 +133,14 @@ class Session:
         return cls(journal, path)
 
     @classmethod
+    def in_memory(cls, scenario: Scenario, seed: int | None = None) -> Session:
+        """A session kept only in this process (nothing is written): for tests and batch runs."""
+        seed = scenario.info.seed if seed is None else seed
+        events = engine.begin(make_rules(scenario, seed), GameState.initial(scenario))
+        meta = {"scenario": serial.canonical_json(serial.scenario_data(scenario)), "seed": str(seed)}
+        return cls(MemoryJournal(meta, [serial.event_data(e) for e in events]), Path(":memory:"))
+
+    @classmethod
     def open(cls, path: Path | str) -> Session:
         """Open an existing session file; SessionError says what is wrong with a bad one."""
         path = Path(path)
@@ -130,23 +159,46 @@ class Session:
 
     # -- acting ---------------------------------------------------------------------------
 
-    def _fold(self, records: list[Record]) -> None:
-        for record in records:
-            if record.seq > self.applied:
-                try:
-                    event = serial.event_from(record.type, record.data)
-                    self.state.apply(event)
-                except (serial.DataError, KeyError, TypeError, ValueError, AttributeError) as exc:
-                    reason = exc if isinstance(exc, serial.DataError) else f"{record.type} does not follow ({exc!r})"
-                    raise SessionError(f"{self.path}: the session file is damaged (event {record.seq}: {reason})") from None
-                self.log.append(event)
-                self.applied = record.seq
+    def _decode(self, record: Record) -> ev.Event:
+        try:
+            return serial.event_from(record.type, record.data)
+        except serial.DataError as exc:
+            raise SessionError(f"{self.path}: the session file is damaged (event {record.seq}: {exc})") from None
+
+    def _fold(self, records: list[Record]) -> list[ev.Event]:
+        """Fold the records not folded yet; returns their events."""
+        folded = []
+        with snapshot.no_collection() if len(records) > 1000 else contextlib.nullcontext():
+            for record in records:
+                if record.seq > self.applied:
+                    event = self._decode(record)
+                    try:
+                        self.state.apply(event)
+                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                        raise SessionError(f"{self.path}: the session file is damaged (event {record.seq}: "
+                                           f"{record.type} does not follow ({exc!r}))") from None
+                    self._log.append(event)
+                    folded.append(event)
+                    self.applied = record.seq
+        return folded
+
+    @property
+    def log(self) -> list[ev.Event]:
+        """Every event of the session folded so far, in order (read whole on first use after a snapshot)."""
+        if self._log_from > 1:
+            with _as_session_error():
+                earlier = self.journal.read_range(1, self._log_from - 1)
+            with snapshot.no_collection():
+                self._log[:0] = [self._decode(r) for r in earlier]
+            self._log_from = 1
+        return self._log
 
     def refresh(self) -> bool:
         """Fold what others have committed since; True if anything was new."""
         with _as_session_error():
             records = self.journal.read(self.applied)
         self._fold(records)
+        self._keep_snapshot()
         return bool(records)
 
     def _transact(self, decide, command_id: str | None = None) -> list[ev.Event]:
@@ -156,8 +208,11 @@ class Session:
 
         with _as_session_error():
             records = self.journal.transact(on_latest, command_id or uuid.uuid4().hex)
-        self._fold(records)
-        return [serial.event_from(r.type, r.data) for r in records]
+        folded = self._fold(records)
+        self._keep_snapshot()
+        if len(folded) == len(records):
+            return folded
+        return [self._decode(r) for r in records]  # a retry: what the first attempt wrote
 
     def act(self, command: cmd.Command, actor: str = FACILITATOR, command_id: str | None = None) -> list[ev.Event]:
         """Carry out ``command`` for ``actor``; returns its events, or raises Refused.
@@ -179,11 +234,13 @@ class Session:
 
     def touch(self, role: str, client: str) -> None:
         """Note that a console for ``role`` is open at ``client`` (host, terminal, address)."""
-        self.journal.touch(role, client)
+        with _as_session_error():
+            self.journal.touch(role, client)
 
     def presence(self) -> list[dict[str, str]]:
         """The consoles seen on this session: role, client, since, last_seen (UTC)."""
-        return self.journal.presence()
+        with _as_session_error():
+            return self.journal.presence()
 
     # -- browser access: join codes, and drafts ----------------------------------------------
 
@@ -196,8 +253,8 @@ class Session:
         self.check_role(role)
         code = access.new_code()
         salt, digest = access.hash_code(code)
-        self.journal.side_write("access", "INSERT OR REPLACE INTO access (role, salt, hash, issued) VALUES (?, ?, ?, ?)",
-                                (role, salt, digest, access.now()))
+        with _as_session_error():
+            self.journal.set_code(role, salt, digest, access.now())
         return code
 
     def join(self, code: str, throttle: access.Throttle) -> str:
@@ -219,26 +276,33 @@ class Session:
         return role
 
     def _check_code(self, code: str) -> str | None:
-        with _as_session_error(), Journal.open(self.path) as journal:
-            (turn,) = journal.side_write("guesses", _NEXT_TURN, {"now": time.time(), "gap": access.GUESS_GAP})[0]
-            time.sleep(max(0.0, turn - access.GUESS_GAP - time.time()))  # wait for this check's turn
-            for role, salt, digest in journal.side_read("SELECT role, salt, hash FROM access"):
-                if access.matches(code, salt, digest):
-                    return role
+        with _as_session_error():
+            journal = self.journal.reopen()
+            try:
+                turn = journal.reserve_check(time.time(), access.GUESS_GAP)
+                time.sleep(max(0.0, turn - access.GUESS_GAP - time.time()))  # wait for this check's turn
+                for role, salt, digest in journal.codes():
+                    if access.matches(code, salt, digest):
+                        return role
+            finally:
+                if journal is not self.journal:
+                    journal.close()
         return None
 
     def save_draft(self, role: str, draft: dict[str, Any]) -> None:
         """Keep what ``role`` is composing, so a closed tab or a restart loses nothing."""
-        self.journal.side_write("drafts", "INSERT OR REPLACE INTO drafts (role, data, updated) VALUES (?, ?, ?)",
-                                (role, json.dumps(text.clean_fields(draft), ensure_ascii=False), access.now()))
+        with _as_session_error():
+            self.journal.save_draft(role, json.dumps(text.clean_fields(draft), ensure_ascii=False), access.now())
 
     def draft(self, role: str) -> dict[str, Any] | None:
         """The draft ``role`` left, if any."""
-        rows = self.journal.side_read("SELECT data FROM drafts WHERE role = ?", (role,))
-        return json.loads(rows[0][0]) if rows else None
+        with _as_session_error():
+            data = self.journal.draft(role)
+        return json.loads(data) if data is not None else None
 
     def clear_draft(self, role: str) -> None:
-        self.journal.side_write("drafts", "DELETE FROM drafts WHERE role = ?", (role,))
+        with _as_session_error():
+            self.journal.clear_draft(role)
 
     def events(self) -> list[ev.Event]:
         """Every event of the session, in order (what others committed folded in first)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -10,8 +9,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
-    Button, Checkbox, DataTable, Footer, Header, Input, Label, Markdown, RichLog, Select, Static,
-    TabbedContent, TabPane,
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Markdown,
+    RichLog,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
 )
 
 from .. import adjudication
@@ -22,10 +32,19 @@ from ..session import FACILITATOR, Refused, UnruledMoves
 from ..text import visible
 from ..views import MoveView, QueuedView, View
 from .widgets import (
+    ConfirmScreen,
+    InfoScreen,
+    MoveComposer,
+    PromptScreen,
+    TracksPanel,
+    fill_table,
+    header_text,
+    options,
+    plain,
     seen_text,
-    ConfirmScreen, InfoScreen, MoveComposer, PromptScreen, TracksPanel, fill_table, header_text, options,
-    plain, selected_key,
+    selected_key,
 )
+
 
 def reflow(text: str) -> str:
     """Text wrapped by hand in a TOML file, as paragraphs the screen can wrap."""

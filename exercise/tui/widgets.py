@@ -15,14 +15,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, SelectionList, Sparkline, Static, TextArea
+from textual.widgets import (
+    Button,
+    DataTable,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Sparkline,
+    Static,
+    TextArea,
+)
 
 from ..adjudication import STRONG_ARGUMENTS, method
 from ..events import Phase
 from ..model import ALL_TEAMS, Commitment, Scenario
 from ..text import visible
 from ..views import MoveView, View
-
 
 PHASES = {Phase.BRIEFING: "briefing: injects to deliver", Phase.MOVES: "moves open",
           Phase.ADJUDICATION: "adjudication", Phase.HOTWASH: "hotwash", Phase.ENDED: "ended"}
@@ -147,7 +156,7 @@ class MoveComposer(Vertical):
         """What is in the composer now, as the fields of a Submit/Revise command."""
         kind = self.query_one("#kind", Select).value
         answers = self.query_one("#answers", Select).value
-        lines = lambda wid: [l.strip() for l in self.query_one(wid, TextArea).text.splitlines() if l.strip()]  # noqa: E731
+        lines = lambda wid: [line.strip() for line in self.query_one(wid, TextArea).text.splitlines() if line.strip()]
         return {
             "kind": kind if isinstance(kind, str) else "",
             "headline": self.query_one("#headline", Input).value,
