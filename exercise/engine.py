@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from attrs import evolve, frozen
 
 from . import adjudication
 from . import commands as cmd
 from . import events as ev
-from .model import ALL_TEAMS, Adjudication, Commitment, Effects, Inject, Scenario
-from .state import GameState, Ledger
+from .model import ALL_TEAMS, Adjudication, Commitment, Effects, Inject, MselEntry, Scenario
+from .state import GameState, Ledger, Move, Proposal
 
 Condition = Callable[[Mapping[str, int], Mapping[str, bool], int], bool]
 
@@ -147,7 +148,7 @@ def _queue_scheduled(rules: Rules, fired: set[str], turn: int) -> list[ev.Event]
     return out
 
 
-def _queued(rules: Rules, entry, reason: str) -> ev.InjectQueued:
+def _queued(rules: Rules, entry: MselEntry, reason: str) -> ev.InjectQueued:
     inject = rules.scenario.injects[entry.inject]
     return ev.InjectQueued(entry.id, entry.inject, reason, list(entry.recipients or inject.recipients))
 
@@ -192,7 +193,7 @@ def _check_move_fields(rules: Rules, state: GameState, c: cmd.Submit | cmd.Revis
         raise Invalid(f"'{c.answers}' is neither a delivered inject (d1, ...) nor a proposal (p1, ...)")
 
 
-def _own_open_move(state: GameState, team: str, move_id: str, what: str):
+def _own_open_move(state: GameState, team: str, move_id: str, what: str) -> Move:
     move = state.moves.get(move_id)
     if move is None:
         raise Unknown(f"no move '{move_id}'")
@@ -273,7 +274,8 @@ def _advance(rules: Rules, state: GameState, c: cmd.Advance, actor: str, ids: _I
     raise WrongPhase("the game has ended")
 
 
-def _table_move(rules: Rules, state: GameState, ids: _Ids, move, due: list, linked: dict[str, str]) -> list[ev.Event]:
+def _table_move(rules: Rules, state: GameState, ids: _Ids, move: Move, due: list[MselEntry],
+                linked: dict[str, str]) -> list[ev.Event]:
     """The proposal a move puts on the table, accepted by its proposer.
 
     An MSEL entry due after this kind of move whose inject carries a proposal describes this
@@ -363,6 +365,7 @@ def _adjudicate(rules: Rules, state: GameState, c: cmd.Adjudicate, actor: str, i
     except adjudication.MethodRefused as exc:
         raise Invalid(str(exc)) from None
     if by_hand:
+        assert c.outcome is not None
         roll = adjudication.Roll([], 0, None, c.outcome)
         used = Adjudication.UMPIRE.value
     else:
@@ -445,7 +448,7 @@ def _resolve(rules: Rules, state: GameState, c: cmd.Resolve, actor: str, ids: _I
     raise Unknown(f"no commitment or deal '{c.item}' (open to resolve: {known})")
 
 
-def _undo(proposal) -> Effects:
+def _undo(proposal: Proposal) -> Effects:
     """What a breach does unless the facilitator rules otherwise: the deal's own changes undone."""
     return proposal.made.undone() if proposal.made is not None else Effects()
 
@@ -475,7 +478,7 @@ def _end(rules: Rules, state: GameState, c: cmd.End, actor: str, ids: _Ids) -> l
     return [ev.PhaseChanged(ev.Phase.HOTWASH, c.reason or "ended early by the facilitator")]
 
 
-_HANDLERS = {
+_HANDLERS: dict[type, Callable[[Rules, GameState, Any, str, _Ids], list[ev.Event]]] = {
     cmd.Submit: _submit, cmd.Revise: _revise, cmd.Withdraw: _withdraw, cmd.Ready: _ready,
     cmd.Advance: _advance, cmd.Deliver: _deliver_entry, cmd.Skip: _skip,
     cmd.DeliverInject: _deliver_inject, cmd.Adjudicate: _adjudicate, cmd.Respond: _respond,
@@ -511,7 +514,7 @@ def consequences(rules: Rules, state: GameState, events: list[ev.Event]) -> list
         return []
     if (tracks, flags, turn) == (state.tracks, state.flags, state.turn):
         return []
-    scenario, out = rules.scenario, []
+    scenario, out = rules.scenario, list[ev.Event]()
 
     def check(kind: str, team: str, item: str, when: str) -> None:
         holds = rules.conditions[when](tracks, flags, turn)
