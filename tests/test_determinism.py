@@ -272,6 +272,6 @@ def test_windows_line_ends_survive_export_and_import(tmp_path):
         (tmp_path / "a.toml").write_text(archive.export_text(a), encoding="utf-8")
         with archive.import_archive(tmp_path / "a.toml", tmp_path / "c.session") as c:
             # line ends are made plain on the way in, so the original and the import agree
-            assert a.view()["moves"][0]["detail"] == "line one\nline two"
-            assert c.view()["moves"][0]["detail"] == "line one\nline two"
+            assert a.view().moves[0].detail == "line one\nline two"
+            assert c.view().moves[0].detail == "line one\nline two"
             assert archive.export_text(c) == archive.export_text(a)
