@@ -9,6 +9,7 @@ session file from elsewhere cannot run code through it.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import io
@@ -27,6 +28,7 @@ _BUILTINS = {"set", "frozenset", "dict", "list", "tuple", "bool", "int", "str", 
 _MODULES = {m.__name__: m for m in (state, events, model)}
 
 
+@functools.cache
 def _fold_code() -> str:
     """A fingerprint of the code a snapshot's content depends on: the state and what it holds."""
     digest = hashlib.sha256(_FORMAT.encode())
@@ -35,12 +37,9 @@ def _fold_code() -> str:
     return digest.hexdigest()[:16]
 
 
-_CODE = _fold_code()
-
-
 def key(scenario_hash: str) -> str:
     """What a snapshot must have been taken with to be used now."""
-    return f"{_CODE}:{scenario_hash}"
+    return f"{_fold_code()}:{scenario_hash}"
 
 
 class _StateUnpickler(pickle.Unpickler):

@@ -157,23 +157,6 @@ class Ledger:
         """A copy to apply events to without touching this one (its history starts empty)."""
         return Ledger(dict(self.tracks), dict(self.flags), self.bounds, self.turn, self.phase)
 
-    def peak(self, turn: int, track: str) -> tuple[int, int]:
-        """The lowest and highest a track stood at during ``turn`` (as far as the state has got)."""
-        if (turn, track) in self.peaks:
-            return self.peaks[(turn, track)]
-        value = self.value_at(turn, track)
-        return value, value
-
-    def value_at(self, turn: int, track: str) -> int:
-        """A track's value at the end of ``turn``."""
-        value = 0
-        for t, name, v in self.history:
-            if t > turn:
-                break
-            if name == track:
-                value = v
-        return value
-
     def apply(self, event: ev.Event, seq: int) -> Change | None:
         """Fold one event in; returns what its effects changed, if it carries effects."""
         match event:
