@@ -3,7 +3,8 @@
     python benchmarks/replay.py [--events N]
 
 Builds a session of N events (default 100,000) from real engine decisions on the minimal
-test scenario (submissions, revisions, withdrawals, ready marks, rulings, turns), writes it
+test scenario (submissions, revisions, withdrawals, ready marks, rulings, turns, proposals
+answered and commitments closed the turn after), writes it
 to a session file, then measures, best of three:
   raw      sqlite3 SELECT of every row + json.loads (the floor: the database and the JSON)
   journal  Journal.read(0) (the same, as Records)
@@ -29,7 +30,7 @@ import attrs  # noqa: E402
 
 from exercise import commands as cmd  # noqa: E402
 from exercise import engine  # noqa: E402
-from exercise.events import Outcome, Phase  # noqa: E402
+from exercise.events import Answer, CommitmentStatus, Outcome, Phase, ProposalStatus  # noqa: E402
 from exercise.loading import load_library, load_scenario  # noqa: E402
 from exercise.session import Session, make_rules  # noqa: E402
 from exercise.state import GameState  # noqa: E402
@@ -55,6 +56,14 @@ def synthetic_events(n: int):
     while len(events) < n:
         if state.phase is Phase.BRIEFING:
             act(cmd.Advance())
+        # Last turn's business is settled, as in a played game: proposals answered, commitments closed.
+        for proposal in state.current_proposals():
+            for party in proposal.parties:
+                if proposal.status is ProposalStatus.OPEN and party != proposal.by:
+                    act(cmd.Respond(party, proposal.id, Answer.REJECT), party)
+        for commitment in state.current_commitments():
+            if commitment.status is CommitmentStatus.OPEN:
+                act(cmd.Resolve(commitment.id, engine.COMMITMENT_STATUSES[commitment.kind][0].value))
         for i in range(20):
             team = ("blue", "red")[i % 2]
             kind = scenario.team_kinds(team)[0]

@@ -233,8 +233,10 @@ def _add_play_commands(commands) -> None:
     p.add_argument("session", metavar="SESSION")
     p.add_argument("--client", default="")
 
-    p = add("status", "status", "the session as a role sees it", [session])
+    p = add("status", "status", "the session as a role sees it: this turn and what is still open", [session])
     p.add_argument("--as", dest="as_role", default="facilitator", metavar="ROLE", help="facilitator (default) or a team id")
+    p.add_argument("--all", action="store_true",
+                   help="the whole record: every turn's moves, injects, proposals, commitments, notes")
 
     p = add("submit", "submit", "a team enters a move (while moves are open)", [session, team, move])
     p.add_argument("--kind", required=True, help="the move kind (one of the team's levers)")

@@ -159,7 +159,7 @@ def web_console(args: argparse.Namespace) -> int:
 
 def status(args: argparse.Namespace) -> int:
     with _open(args) as session:
-        view = session.view(args.as_role)
+        view = session.view(args.as_role, "all" if args.all else "now")
         if args.json:
             _print_json(view_data(view), indent=1)
         else:
@@ -192,6 +192,8 @@ def status_text(view: View) -> str:
         lines.append(f"commitment {c.id} ({c.status}): {c.team} {c.kind}: {c.text}")
     for c in view.conditions:
         lines.append(f"turn {c.turn}: {c.kind.replace('_', ' ')} {c.team + ' ' if c.team else ''}{c.item} {'holds' if c.holds else 'no longer holds'}")
+    if view.scope == "now" and view.turn > 1:
+        lines.append("(this turn, and what is still open from earlier ones: --all for the whole record)")
     if view.end_state:
         lines.append(f"end state: {view.end_state}")
     return "\n".join(lines)

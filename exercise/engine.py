@@ -264,7 +264,7 @@ def _advance(rules: Rules, state: GameState, c: cmd.Advance, actor: str, ids: _I
             raise UnruledMoves(unruled)
         out = [
             ev.ProposalSettled(p.id, _PS.LAPSED, state.turn)
-            for p in state.proposals.values() if p.status is _PS.OPEN and p.lapses_turn and p.lapses_turn <= state.turn
+            for p in state.current_proposals() if p.status is _PS.OPEN and p.lapses_turn and p.lapses_turn <= state.turn
         ]
         if state.turn >= scenario.info.turns:
             return out + [ev.PhaseChanged(ev.Phase.HOTWASH, "the last turn is over")]

@@ -338,10 +338,13 @@ class Session:
         self.check_role(role)
         return [e for e in events if see.sees_event(self.state, e, role)]
 
-    def view(self, role: str = FACILITATOR) -> views.View:
-        """What ``role`` may see: the facilitator everything, a team its share (``views.view_data``: as JSON)."""
+    def view(self, role: str = FACILITATOR, scope: str = "all") -> views.View:
+        """What ``role`` may see: the facilitator everything, a team its share (``views.view_data``: as JSON).
+
+        ``scope="now"``: only this turn and what is still open (``views.build_view``).
+        """
         self.check_role(role)
-        return views.build_view(self.scenario, self.state, role)
+        return views.build_view(self.scenario, self.state, role, scope)
 
 
 # --- views -----------------------------------------------------------------------------------

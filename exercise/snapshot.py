@@ -9,23 +9,27 @@ session file from elsewhere cannot run code through it.
 
 from __future__ import annotations
 
+import copyreg
 import functools
 import gc
 import hashlib
 import io
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from . import events, model, state
+import attrs
+
+from . import events, model, packed, state
 from .journal import Snapshot
 from .state import GameState
 
 EVERY = 2000  # events folded since the last snapshot before another is taken
-_FORMAT = "1"
+_FORMAT = "2"
 _BUILTINS = {"set", "frozenset", "dict", "list", "tuple", "bool", "int", "str", "bytes"}
-_MODULES = {m.__name__: m for m in (state, events, model)}
+_MODULES = {m.__name__: m for m in (state, events, model, packed)}
 
 
 @functools.cache
@@ -66,8 +70,44 @@ def no_collection() -> Iterator[None]:
             gc.enable()
 
 
+def _by_fields(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    return lambda obj: (type(obj), tuple(getattr(obj, name) for name in names))
+
+
+@functools.cache
+def _reducers() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
+    """The state's attrs classes pickled as their class and field values, in order: without
+    the field names each object's pickle would otherwise repeat (each item is pickled alone)."""
+    table: dict[type, Callable[[Any], tuple[Any, ...]]] = dict(copyreg.dispatch_table)
+    for module in _MODULES.values():
+        for cls in vars(module).values():
+            if isinstance(cls, type) and attrs.has(cls) and cls.__module__ == module.__name__ \
+                    and all(a.init for a in attrs.fields(cls)):
+                table[cls] = _by_fields(tuple(a.name for a in attrs.fields(cls)))
+    return table
+
+
+def _dumps(value: object) -> bytes:
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=5)
+    pickler.dispatch_table = _reducers()
+    pickler.dump(value)
+    return out.getvalue()
+
+
+def _unpack(data: bytes) -> object:
+    with no_collection():
+        return _StateUnpickler(io.BytesIO(data)).load()
+
+
 def take(folded: GameState, key_now: str, digest: str) -> Snapshot:
-    return Snapshot(folded.seq, key_now, digest, pickle.dumps(folded, protocol=5))
+    """The state as a snapshot. Its long records are packed item by item (only those added or
+    changed since the last): opening reads them as bytes, and only what a command reads is
+    unpacked (``exercise.packed``)."""
+    for record in folded.packed_records():
+        record.pack(_dumps)
+        record.unpack = _unpack
+    return Snapshot(folded.seq, key_now, digest, _dumps(folded))
 
 
 def restore(snapshot: Snapshot) -> GameState | None:
@@ -79,4 +119,6 @@ def restore(snapshot: Snapshot) -> GameState | None:
         return None
     if not isinstance(folded, GameState) or folded.seq != snapshot.seq:
         return None
+    for record in folded.packed_records():
+        record.unpack = _unpack
     return folded

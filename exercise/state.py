@@ -7,10 +7,13 @@ linear in its length.
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
 from . import events as ev
 from .model import ALL_TEAMS, Effects, Inject, Scenario
+from .packed import PackedDict, PackedList
 
 # The state's classes (getstate_setstate=False) pickle the plain way: a snapshot holds tens of
 # thousands of them, and attrs' own __setstate__ is Python run once per object.
@@ -137,7 +140,7 @@ class Ledger:
     bounds: dict[str, tuple[int, int]]  # track -> (min, max)
     turn: int = 0
     phase: ev.Phase = ev.Phase.BRIEFING
-    changes: list[Change] = field(factory=list)
+    changes: PackedList[Change] = field(factory=PackedList)
     history: list[tuple[int, str, int]] = field(factory=list)  # (turn, track, value) after each change
     flag_history: list[tuple[int, str, bool]] = field(factory=list)  # (turn, flag, value) likewise
     peaks: dict[tuple[int, str], tuple[int, int]] = field(factory=dict)  # (turn, track) -> (low, high) in it
@@ -200,14 +203,17 @@ class GameState:
 
     ledger: Ledger
     seq: int = 0  # events applied
-    moves: dict[str, Move] = field(factory=dict)
+    moves: PackedDict[str, Move] = field(factory=PackedDict)
     ready: set[str] = field(factory=set)
     queue: dict[str, Queued] = field(factory=dict)
     fired: set[str] = field(factory=set)  # MSEL entries queued at least once
-    deliveries: dict[str, Delivery] = field(factory=dict)
+    deliveries: PackedDict[str, Delivery] = field(factory=PackedDict)
     skipped: list[ev.InjectSkipped] = field(factory=list)
-    proposals: dict[str, Proposal] = field(factory=dict)
-    commitments: dict[str, Commitment] = field(factory=dict)
+    proposals: PackedDict[str, Proposal] = field(factory=PackedDict)
+    commitments: PackedDict[str, Commitment] = field(factory=PackedDict)
+    # Indexes, so that a command reads only what it needs and the rest may stay packed:
+    turn_items: dict[int, list[str]] = field(factory=dict)  # turn -> the moves and deliveries made in it
+    current: dict[str, None] = field(factory=dict)  # proposals and commitments open, or settled this turn
     conditions: dict[tuple[str, str, str], bool] = field(factory=dict)  # (kind, team, item)
     condition_log: list[ev.ConditionChanged] = field(factory=list)
     notes: list[ev.NoteAdded] = field(factory=list)
@@ -245,11 +251,26 @@ class GameState:
 
     def turn_moves(self, turn: int | None = None, team: str | None = None, live: bool = True) -> list[Move]:
         """Moves of a turn (default: this one), optionally of one team, without withdrawn ones."""
-        turn = self.turn if turn is None else turn
-        return [
-            m for m in self.moves.values()
-            if m.turn == turn and (team is None or m.team == team) and not (live and m.status == "withdrawn")
-        ]
+        ids = self.turn_items.get(self.turn if turn is None else turn, ())
+        moves = (self.moves[i] for i in ids if i in self.moves)
+        return [m for m in moves if (team is None or m.team == team) and not (live and m.status == "withdrawn")]
+
+    def turn_deliveries(self, turn: int | None = None) -> list[Delivery]:
+        """Injects delivered in a turn (default: this one)."""
+        ids = self.turn_items.get(self.turn if turn is None else turn, ())
+        return [self.deliveries[i] for i in ids if i in self.deliveries]
+
+    def current_proposals(self) -> list[Proposal]:
+        """Proposals still open, and those settled this turn."""
+        return [self.proposals[i] for i in self.current if i in self.proposals]
+
+    def current_commitments(self) -> list[Commitment]:
+        """Commitments still open, and those resolved this turn."""
+        return [self.commitments[i] for i in self.current if i in self.commitments]
+
+    def packed_records(self) -> tuple[PackedDict[str, Any] | PackedList[Any], ...]:
+        """The long records, whose items a snapshot keeps packed."""
+        return self.moves, self.deliveries, self.proposals, self.commitments, self.ledger.changes
 
     # -- the fold -------------------------------------------------------------------------
 
@@ -262,6 +283,14 @@ class GameState:
 
     def _on_TurnStarted(self, e: ev.TurnStarted) -> None:
         self.ready = set()
+        self.current = {i: None for i in self.current if self._open(i)}
+
+    def _open(self, item: str) -> bool:
+        found: Proposal | Commitment | None = self.proposals.get(item) or self.commitments.get(item)
+        return found is not None and found.status == "open"
+
+    def _made_in_turn(self, item: str, turn: int) -> None:
+        self.turn_items.setdefault(turn, []).append(item)
 
     def _on_InjectQueued(self, e: ev.InjectQueued) -> None:
         self.queue[e.entry] = Queued(e.entry, e.inject, e.reason, e.recipients, e.proposal)
@@ -270,6 +299,7 @@ class GameState:
     def _on_InjectDelivered(self, e: ev.InjectDelivered) -> None:
         self.queue.pop(e.entry, None)
         self.deliveries[e.delivery] = Delivery(e.delivery, e.inject, e.recipients, e.turn, e.entry)
+        self._made_in_turn(e.delivery, e.turn)
 
     def _on_InjectSkipped(self, e: ev.InjectSkipped) -> None:
         self.queue.pop(e.entry, None)
@@ -284,16 +314,17 @@ class GameState:
             e.move, e.team, e.kind, e.headline, e.turn, list(e.targets), e.detail, e.answers,
             list(e.arguments), list(e.terms),
         )
+        self._made_in_turn(e.move, e.turn)
         self.ready.discard(e.team)
 
     def _on_MoveRevised(self, e: ev.MoveRevised) -> None:
-        move = self.moves[e.move]
+        move = self.moves.changing(e.move)
         move.headline, move.targets, move.detail = e.headline, list(e.targets), e.detail
         move.answers, move.arguments, move.terms = e.answers, list(e.arguments), list(e.terms)
         self.ready.discard(move.team)
 
     def _on_MoveWithdrawn(self, e: ev.MoveWithdrawn) -> None:
-        move = self.moves[e.move]
+        move = self.moves.changing(e.move)
         move.status = ev.MoveStatus.WITHDRAWN
         self.ready.discard(move.team)
 
@@ -302,23 +333,25 @@ class GameState:
 
     def _on_MovesRevealed(self, e: ev.MovesRevealed) -> None:
         for move_id in e.moves:
-            self.moves[move_id].status = ev.MoveStatus.REVEALED
+            self.moves.changing(move_id).status = ev.MoveStatus.REVEALED
 
     def _on_Ruled(self, e: ev.Ruled) -> None:
-        self.moves[e.move].ruling = e
+        self.moves.changing(e.move).ruling = e
 
     def _on_ProposalTabled(self, e: ev.ProposalTabled) -> None:
         self.proposals[e.proposal] = Proposal(
             e.proposal, e.by, e.origin, e.title, list(e.terms), list(e.parties), e.effects, e.turn,
             e.lapses_turn, e.counter_of,
         )
+        self.current[e.proposal] = None
 
     def _on_ProposalAnswered(self, e: ev.ProposalAnswered) -> None:
-        self.proposals[e.proposal].answers[e.team] = e.answer
+        self.proposals.changing(e.proposal).answers[e.team] = e.answer
 
     def _on_ProposalSettled(self, e: ev.ProposalSettled) -> None:
-        proposal = self.proposals[e.proposal]
+        proposal = self.proposals.changing(e.proposal)
         proposal.status, proposal.settled_turn = e.status, e.turn
+        self.current[e.proposal] = None
         if e.status is ev.ProposalStatus.DEAL:
             proposal.made = self._change
         elif e.status is ev.ProposalStatus.VIOLATED:
@@ -328,10 +361,12 @@ class GameState:
         self.commitments[e.commitment] = Commitment(
             e.commitment, e.team, e.kind, e.move, e.text, e.turn, list(e.targets)
         )
+        self.current[e.commitment] = None
 
     def _on_CommitmentResolved(self, e: ev.CommitmentResolved) -> None:
-        commitment = self.commitments[e.commitment]
+        commitment = self.commitments.changing(e.commitment)
         commitment.status, commitment.note, commitment.resolved_turn = e.status, e.note, e.turn
+        self.current[e.commitment] = None
 
     def _on_ConditionChanged(self, e: ev.ConditionChanged) -> None:
         self.conditions[(e.kind, e.team, e.item)] = e.holds

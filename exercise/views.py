@@ -203,6 +203,7 @@ class View:
     history: tuple[tuple[int, str, int], ...]  # (turn, track, value) after each change
     end_state: str
     ended_reason: str
+    scope: str = "all"  # "all": the whole record; "now": this turn and what is still open (see build_view)
     queue: tuple[QueuedView, ...] | None = None  # the facilitator's only
     skipped: tuple[SkippedView, ...] | None = None  # the facilitator's only
 
@@ -223,26 +224,37 @@ def _ruling(ruling: ev.Ruled) -> RulingView:
                       tuple(ruling.rolls), ruling.modifier, ruling.probability, ruling.public)
 
 
-def build_view(scenario: Scenario, state: GameState, role: str) -> View:
-    """The state as ``role`` sees it (``role`` is assumed known: the session checks it)."""
-    facilitator = role == FACILITATOR
+SCOPES = ("now", "all")
+
+
+def build_view(scenario: Scenario, state: GameState, role: str, scope: str = "all") -> View:
+    """The state as ``role`` sees it (``role`` is assumed known: the session checks it).
+
+    ``scope="now"`` keeps to what is current, and costs the same however long the game: the
+    moves and injects of this turn, the proposals and commitments still open or settled this
+    turn, and this turn's condition changes, notes and track history. ``"all"``: everything.
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"scope {scope!r}: one of {', '.join(SCOPES)}")
+    facilitator, now, turn = role == FACILITATOR, scope == "now", state.turn
     moves = tuple(
         MoveView(m.id, m.team, m.kind, m.headline, m.turn, tuple(m.targets), m.detail, m.answers,
                  tuple(m.arguments), tuple(m.terms), m.status,
                  _ruling(m.ruling) if m.ruling is not None and see.sees_ruling(m, role) else None)
-        for m in state.moves.values() if see.sees_move(m, role)
+        for m in (state.turn_moves(live=False) if now else state.moves.values()) if see.sees_move(m, role)
     )
     deliveries = tuple(
         DeliveryView(d.id, d.turn, d.entry, d.inject.id, d.inject.title, d.inject.kind, d.inject.sender,
                      d.inject.channel, d.inject.body, d.inject.source, d.inject.quote, tuple(d.recipients),
                      tuple(d.inject.questions), tuple(d.inject.response_options),
                      tuple(d.inject.expected_actions) if facilitator else None)
-        for d in state.deliveries.values() if see.sees_delivery(d, role)
+        for d in (state.turn_deliveries() if now else state.deliveries.values()) if see.sees_delivery(d, role)
     )
     proposals = tuple(
         ProposalView(p.id, p.by, p.origin, p.title, tuple(p.terms), tuple(p.parties), p.turn, p.lapses_turn,
                      p.status, dict(p.answers), p.counter_of, p.violated_by)
-        for p in state.proposals.values() if see.sees_proposal(state, p, role)
+        for p in (state.current_proposals() if now else state.proposals.values())
+        if see.sees_proposal(state, p, role)
     )
     teams = {
         t.id: TeamView(t.name, ready=t.id in state.ready,
@@ -272,18 +284,29 @@ def build_view(scenario: Scenario, state: GameState, role: str) -> View:
         proposals=proposals,
         commitments=tuple(
             CommitmentView(c.id, c.team, c.kind, c.move, c.text, c.turn, tuple(c.targets), c.status, c.note)
-            for c in state.commitments.values()
+            for c in (state.current_commitments() if now else state.commitments.values())
         ),
         conditions=tuple(ConditionView(e.kind, e.team, e.item, e.holds, e.turn)
-                         for e in state.condition_log if see.sees_condition(e, role)),
+                         for e in _this_turn(state.condition_log, turn, now) if see.sees_condition(e, role)),
         notes=tuple(NoteView(n.author, n.text, n.turn, n.category, n.team, n.owner, n.due)
-                    for n in state.notes if see.sees_note(n, role)),
-        history=tuple((turn, track, value) for turn, track, value in state.history),
+                    for n in _this_turn(state.notes, turn, now) if see.sees_note(n, role)),
+        history=tuple(entry for entry in _this_turn(state.history, turn, now, lambda entry: entry[0])),
         end_state=state.end_state,
         ended_reason=state.ended_reason,
+        scope=scope,
         queue=queue,
         skipped=skipped,
     )
+
+
+def _this_turn(items: list[Any], turn: int, now: bool, turn_of: Callable[[Any], int] = lambda item: item.turn) -> list[Any]:
+    """``items`` (in turn order), or with ``now`` only those of ``turn``, read from the end."""
+    if not now:
+        return items
+    start = len(items)
+    while start and turn_of(items[start - 1]) >= turn:
+        start -= 1
+    return items[start:]
 
 
 # --- as plain data ---------------------------------------------------------------------------

@@ -201,8 +201,8 @@ class Game:
         """The archive's events as commands print them: without the storage's version stamp."""
         return [{k: v for k, v in e.items() if k != "v"} for e in self.archive()["events"]]
 
-    def status(self, role: str = "facilitator", session: str = SESSION) -> dict:
-        r = self.run("status", session, "--as", role, "--json")
+    def status(self, role: str = "facilitator", session: str = SESSION, whole: bool = True) -> dict:
+        r = self.run("status", session, "--as", role, "--json", *(["--all"] if whole else []))
         assert r.returncode == 0, r.stderr
         return json.loads(r.stdout)
 

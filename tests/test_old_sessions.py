@@ -31,7 +31,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def plays_on(tmp_path: Path, turn_phase: tuple[int, str], marker: str) -> None:
     """The old file, played on, is where it should be, and exports, imports and reports."""
-    view = json.loads(run("status", "old.session", "--json", cwd=tmp_path).stdout)
+    view = json.loads(run("status", "old.session", "--json", "--all", cwd=tmp_path).stdout)
     assert (view["turn"], view["phase"]) == turn_phase
     assert run("export", "old.session", "-o", "old.toml", cwd=tmp_path).returncode == 0
     assert run("import", "old.toml", "--session", "again.session", cwd=tmp_path).returncode == 0
@@ -41,7 +41,7 @@ def plays_on(tmp_path: Path, turn_phase: tuple[int, str], marker: str) -> None:
 
 def test_a_session_from_release_0_1_opens_and_plays_on(tmp_path):
     shutil.copy(DATA / "sessions" / "flagship-0.1.session", tmp_path / "old.session")
-    view = json.loads(run("status", "old.session", "--json", cwd=tmp_path).stdout)
+    view = json.loads(run("status", "old.session", "--json", "--all", cwd=tmp_path).stdout)
     assert (view["turn"], view["phase"]) == (1, "adjudication")
     moves = {m["id"]: m for m in view["moves"]}
     assert moves["m1"]["ruling"]["method"] == "matrix" and moves["m2"]["ruling"] is None
@@ -56,7 +56,7 @@ def test_a_session_from_release_0_1_opens_and_plays_on(tmp_path):
 
 def test_a_session_from_release_0_2_opens_and_plays_on(tmp_path):
     shutil.copy(DATA / "sessions" / "flagship-0.2.session", tmp_path / "old.session")
-    view = json.loads(run("status", "old.session", "--json", cwd=tmp_path).stdout)
+    view = json.loads(run("status", "old.session", "--json", "--all", cwd=tmp_path).stdout)
     assert (view["turn"], view["phase"]) == (2, "moves")
     assert {p["id"]: (p["status"], p["violated_by"]) for p in view["proposals"]}["p2"] == ("violated", "russia")
     assert view["tracks"]["escalation"]["value"] == 7  # 6, -1 by the deal, +1 by m1, +1 as the breach undid the deal

@@ -3,6 +3,7 @@
 import pickle
 import sqlite3
 
+import attrs
 import pytest
 from conftest import DATA
 
@@ -11,6 +12,7 @@ from exercise import events as ev
 from exercise import serial, snapshot
 from exercise.journal import Snapshot
 from exercise.loading import load_library, load_scenario
+from exercise.packed import PackedDict, PackedList
 from exercise.session import FACILITATOR, Session
 from exercise.state import replay
 
@@ -123,3 +125,79 @@ def test_an_old_event_is_read_as_todays_and_a_newer_one_is_refused():
     assert serial.event_from(name, data) == settled
     with pytest.raises(serial.DataError, match="version 3 is newer than this release reads"):
         serial.event_from("ProposalSettled", {**data, "v": 3})
+
+
+def test_a_snapshot_keeps_past_items_packed_until_a_command_reads_them(tmp_path, scenario, monkeypatch):
+    monkeypatch.setattr(snapshot, "EVERY", 20)
+    scenario = attrs.evolve(scenario, info=attrs.evolve(scenario.info, turns=20))
+    path = tmp_path / "long.session"
+    with Session.create(path, scenario, 7) as session:
+        play(session, 6)
+    with Session.open(path) as reopened:
+        state = reopened.state
+        assert state.turn == 7 and state.moves.packed_count() >= len(state.moves) - 2  # opening built few moves
+        read = []
+
+        def unpack(data):
+            item = snapshot._unpack(data)
+            read.append((item.id, item.turn))
+            return item
+
+        for record in state.packed_records():
+            record.unpack = unpack
+        play(reopened, 1)  # a turn played (view included) reads nothing of earlier turns
+        reopened.view(FACILITATOR, "now")
+        assert all(turn == state.turn for _, turn in read), read
+        # what stayed packed reads back as what a replay from the start builds, order included
+        fresh = replay(scenario, reopened.events())
+        assert list(state.moves.items()) == list(fresh.moves.items())
+        assert state == fresh
+
+
+def test_a_packed_item_is_read_with_the_same_guard(tmp_path, scenario, monkeypatch):
+    monkeypatch.setattr(snapshot, "EVERY", 20)
+    path = tmp_path / "long.session"
+    with Session.create(path, scenario, 7) as session:
+        play(session, 3)
+    with Session.open(path) as reopened:
+        moves = reopened.state.moves
+        first = next(iter(moves))
+        moves._items[first] = pickle.dumps(eval)  # what a tampered snapshot could hold
+        with pytest.raises(pickle.UnpicklingError, match="may not hold builtins.eval"):
+            moves[first]
+
+
+def test_a_record_packs_again_only_what_was_added_or_changed():
+    packs = []
+
+    def pack(item):
+        packs.append(item)
+        return pickle.dumps(item)
+
+    record = PackedDict({"a": [1], "b": [2]})
+    record.pack(pack)
+    assert packs == [[1], [2]]
+    restored = pickle.loads(pickle.dumps(record))
+    restored.unpack = pickle.loads
+    assert restored.packed_count() == 2 and restored["a"] == [1] and restored.packed_count() == 1
+    restored["c"] = [3]
+    restored.changing("a").append(10)
+    seen = restored["b"]  # read, not changed
+    packs.clear()
+    restored.pack(pack)
+    assert sorted(packs) == [[1, 10], [3]] and seen == [2]
+    again = pickle.loads(pickle.dumps(restored))
+    again.unpack = pickle.loads
+    assert dict(again) == {"a": [1, 10], "b": [2], "c": [3]} and list(again) == ["a", "b", "c"]
+
+
+def test_a_log_packs_each_item_once():
+    packs = []
+    log = PackedList([{"n": 1}])
+    log.pack(lambda item: packs.append(item) or pickle.dumps(item))
+    log.append({"n": 2})
+    log.pack(lambda item: packs.append(item) or pickle.dumps(item))
+    assert packs == [{"n": 1}, {"n": 2}]
+    restored = pickle.loads(pickle.dumps(log))
+    restored.unpack = pickle.loads
+    assert restored[-1] == {"n": 2} and restored == [{"n": 1}, {"n": 2}] and restored[0:1] == [{"n": 1}]

@@ -15,7 +15,7 @@ from exercise import engine
 from exercise import events as ev
 from exercise.loading import load_library, load_scenario
 from exercise.session import FACILITATOR, Refused, Session
-from exercise.views import DeliveryView, MoveView, TeamView, View, view_data
+from exercise.views import DeliveryView, MoveView, TeamView, View, build_view, view_data
 
 DATA = Path(__file__).parent / "data"
 SCENARIO = load_scenario(DATA / "scenarios" / "minimal.toml", load_library([DATA / "injects"])[0])
@@ -106,7 +106,8 @@ def test_status_as_a_team_on_the_command_line_hides_other_moves(tmp_path):
 OPTIONAL = {(View, "queue"), (View, "skipped"), (DeliveryView, "expected_actions"), (TeamView, "moves_this_turn")}
 RENAMED = {(DeliveryView, "sender"): "from"}
 FACILITATOR_KEYS = ["role", "scenario", "turn", "phase", "tracks", "flags", "teams", "moves", "injects", "proposals",
-                    "commitments", "conditions", "notes", "history", "end_state", "ended_reason", "queue", "skipped"]
+                    "commitments", "conditions", "notes", "history", "end_state", "ended_reason", "scope",
+                    "queue", "skipped"]
 MOVE_KEYS = ["id", "team", "kind", "headline", "turn", "targets", "detail", "answers", "arguments", "terms", "status",
              "ruling"]
 RULING_KEYS = ["method", "outcome", "narrative", "effects", "turn", "rolls", "modifier", "probability", "public"]
@@ -150,7 +151,7 @@ def played(path: Path) -> Path:
 
 
 def status_json(path: Path, role: str) -> dict:
-    result = subprocess.run([sys.executable, "-m", "exercise", "status", str(path), "--as", role, "--json"],
+    result = subprocess.run([sys.executable, "-m", "exercise", "status", str(path), "--as", role, "--json", "--all"],
                             capture_output=True, text=True, cwd=Path(__file__).parent.parent)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -235,3 +236,39 @@ def test_refusals_say_their_kind_and_keep_their_messages(tmp_path):
 
         again = pickle.loads(pickle.dumps(unruled))
         assert (type(again), again.moves, str(again)) == (engine.UnruledMoves, ("m2",), str(unruled))
+
+
+def test_the_now_view_is_this_turn_and_what_is_still_open(tmp_path):
+    path = played(tmp_path / "s.session")
+    with Session.open(path) as s:
+        s.act(cmd.Advance(force=True))  # turn 2: the turn-1 proposal is still open
+        s.act(cmd.Advance())
+        s.act(cmd.Submit("red", "threaten", "More troops", ["blue"]), "red")
+        whole, now = s.view(FACILITATOR, "all"), s.view(FACILITATOR, "now")
+    assert now.turn == 2 and (now.scope, whole.scope) == ("now", "all")
+    assert [m.id for m in now.moves] == [m.id for m in whole.moves if m.turn == 2] == ["m3"]
+    assert [d.id for d in now.injects] == [d.id for d in whole.injects if d.turn == 2]
+    assert [p.id for p in now.proposals] == [p.id for p in whole.proposals if p.status == "open"] != []
+    assert now.notes == () and len(whole.notes) == 1  # the note was turn 1's
+    assert now.tracks == whole.tracks and now.teams == whole.teams
+    with pytest.raises(ValueError, match="scope 'some'"):
+        build_view(SCENARIO, s.state, FACILITATOR, "some")
+
+
+def test_status_shows_now_and_all_shows_the_record(tmp_path):
+    path = played(tmp_path / "s.session")
+    with Session.open(path) as s:
+        s.act(cmd.Advance(force=True))
+        s.act(cmd.Advance())
+
+    def status(*args):
+        result = subprocess.run([sys.executable, "-m", "exercise", "status", str(path), *args],
+                                capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    now = status()
+    assert "proposal p2 (open): Talks" in now and "commitment c1 (open): red threat: Troops" in now
+    assert "move m" not in now and "--all for the whole record" in now  # last turn's moves are the record's
+    assert "move m2 (turn 1, revealed; ruled partial) red [threaten]: Troops" in status("--all")
+    assert json.loads(status("--json"))["moves"] == [] and len(json.loads(status("--json", "--all"))["moves"]) == 2
