@@ -324,14 +324,14 @@ class Session:
         """An inject by id: one of the scenario's, else one from the bundled library."""
         injects = self.library()
         if inject_id not in injects:
-            raise Refused(f"no inject '{inject_id}' in the scenario or the library (known: {', '.join(sorted(injects))})")
+            raise Unknown(f"no inject '{inject_id}' in the scenario or the library (known: {', '.join(sorted(injects))})")
         return injects[inject_id]
 
     # -- views ----------------------------------------------------------------------------
 
     def check_role(self, role: str) -> None:
         if role != FACILITATOR and role not in self.scenario.teams:
-            raise Refused(f"unknown role '{role}' (facilitator, or a team: {', '.join(self.scenario.teams)})")
+            raise Unknown(f"unknown role '{role}' (facilitator, or a team: {', '.join(self.scenario.teams)})")
 
     def seen_by(self, role: str, events: list[ev.Event]) -> list[ev.Event]:
         """The ones of ``events`` (already folded) that ``role`` may see, as ``view`` shows them."""

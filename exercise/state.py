@@ -213,7 +213,7 @@ class GameState:
     commitments: PackedDict[str, Commitment] = field(factory=PackedDict)
     # Indexes, so that a command reads only what it needs and the rest may stay packed:
     turn_items: dict[int, list[str]] = field(factory=dict)  # turn -> the moves and deliveries made in it
-    current: dict[str, None] = field(factory=dict)  # proposals and commitments open, or settled this turn
+    current: dict[str, None] = field(factory=dict)  # proposals and commitments open or in force, or settled this turn
     conditions: dict[tuple[str, str, str], bool] = field(factory=dict)  # (kind, team, item)
     condition_log: list[ev.ConditionChanged] = field(factory=list)
     notes: list[ev.NoteAdded] = field(factory=list)
@@ -261,7 +261,7 @@ class GameState:
         return [self.deliveries[i] for i in ids if i in self.deliveries]
 
     def current_proposals(self) -> list[Proposal]:
-        """Proposals still open, and those settled this turn."""
+        """Proposals still open, deals in force, and those settled this turn."""
         return [self.proposals[i] for i in self.current if i in self.proposals]
 
     def current_commitments(self) -> list[Commitment]:
@@ -283,11 +283,11 @@ class GameState:
 
     def _on_TurnStarted(self, e: ev.TurnStarted) -> None:
         self.ready = set()
-        self.current = {i: None for i in self.current if self._open(i)}
+        self.current = {i: None for i in self.current if self._in_play(i)}
 
-    def _open(self, item: str) -> bool:
+    def _in_play(self, item: str) -> bool:
         found: Proposal | Commitment | None = self.proposals.get(item) or self.commitments.get(item)
-        return found is not None and found.status == "open"
+        return found is not None and found.status in ("open", "deal")  # a deal may yet be violated
 
     def _made_in_turn(self, item: str, turn: int) -> None:
         self.turn_items.setdefault(turn, []).append(item)

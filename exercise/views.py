@@ -231,8 +231,8 @@ def build_view(scenario: Scenario, state: GameState, role: str, scope: str = "al
     """The state as ``role`` sees it (``role`` is assumed known: the session checks it).
 
     ``scope="now"`` keeps to what is current, and costs the same however long the game: the
-    moves and injects of this turn, the proposals and commitments still open or settled this
-    turn, and this turn's condition changes, notes and track history. ``"all"``: everything.
+    moves and injects of this turn, the proposals and commitments still open (and deals in
+    force) or settled this turn, and this turn's condition changes, notes and track history. ``"all"``: everything.
     """
     if scope not in SCOPES:
         raise ValueError(f"scope {scope!r}: one of {', '.join(SCOPES)}")

@@ -14,7 +14,7 @@ from exercise import commands as cmd
 from exercise import engine
 from exercise import events as ev
 from exercise.loading import load_library, load_scenario
-from exercise.session import FACILITATOR, Refused, Session
+from exercise.session import FACILITATOR, Refused, Session, Unknown
 from exercise.views import DeliveryView, MoveView, TeamView, View, build_view, view_data
 
 DATA = Path(__file__).parent / "data"
@@ -253,6 +253,15 @@ def test_the_now_view_is_this_turn_and_what_is_still_open(tmp_path):
     assert now.tracks == whole.tracks and now.teams == whole.teams
     with pytest.raises(ValueError, match="scope 'some'"):
         build_view(SCENARIO, s.state, FACILITATOR, "some")
+    # settled this turn it shows; next turn, a deal in force still shows and a rejection not
+    with Session.open(path) as s:
+        s.act(cmd.Respond("red", "p2", ev.Answer.ACCEPT), "red")
+        s.act(cmd.Respond("blue", "p1", ev.Answer.REJECT), "blue")
+        assert {p.id: p.status for p in s.view(FACILITATOR, "now").proposals} == {"p1": "rejected", "p2": "deal"}
+        s.act(cmd.Advance())
+        s.act(cmd.Advance(force=True))
+        assert s.state.turn == 3
+        assert {p.id: p.status for p in s.view(FACILITATOR, "now").proposals} == {"p2": "deal"}
 
 
 def test_status_shows_now_and_all_shows_the_record(tmp_path):
@@ -272,3 +281,11 @@ def test_status_shows_now_and_all_shows_the_record(tmp_path):
     assert "move m" not in now and "--all for the whole record" in now  # last turn's moves are the record's
     assert "move m2 (turn 1, revealed; ruled partial) red [threaten]: Troops" in status("--all")
     assert json.loads(status("--json"))["moves"] == [] and len(json.loads(status("--json", "--all"))["moves"]) == 2
+
+
+def test_an_unknown_role_or_inject_is_refused_as_unknown(tmp_path):
+    with Session.create(tmp_path / "s.session", SCENARIO) as s:
+        with pytest.raises(Unknown, match="unknown role 'green'"):
+            s.view("green")
+        with pytest.raises(Unknown, match="no inject 'nothing'"):
+            s.find_inject("nothing")
