@@ -12,6 +12,7 @@ import hashlib
 import json
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +194,16 @@ class Session:
             self._log_from = 1
         return self._log
 
+    def events_since(self, seq: int, keep: int | None = None) -> list[ev.Event]:
+        """The events after the ``seq``-th, in order; with ``keep``, at most the last ``keep`` of them.
+
+        Reads the journal's head only if the events asked for reach back into it (see ``log``).
+        """
+        first = max(seq, self.applied - keep if keep is not None else seq) + 1  # the first one wanted
+        if first < self._log_from:
+            return self.log[first - 1:]
+        return self._log[first - self._log_from:]
+
     def refresh(self) -> bool:
         """Fold what others have committed since; True if anything was new."""
         with _as_session_error():
@@ -338,13 +349,14 @@ class Session:
         self.check_role(role)
         return [e for e in events if see.sees_event(self.state, e, role)]
 
-    def view(self, role: str = FACILITATOR, scope: str = "all") -> views.View:
+    def view(self, role: str = FACILITATOR, scope: str = "all", only: Iterable[str] | None = None) -> views.View:
         """What ``role`` may see: the facilitator everything, a team its share (``views.view_data``: as JSON).
 
-        ``scope="now"``: only this turn and what is still open (``views.build_view``).
+        ``scope="now"``: only this turn and what is still open; ``only``: of the moves,
+        injects, proposals and commitments, only these (``views.build_view``).
         """
         self.check_role(role)
-        return views.build_view(self.scenario, self.state, role, scope)
+        return views.build_view(self.scenario, self.state, role, scope, only)
 
 
 # --- views -----------------------------------------------------------------------------------

@@ -144,6 +144,7 @@ class Ledger:
     history: list[tuple[int, str, int]] = field(factory=list)  # (turn, track, value) after each change
     flag_history: list[tuple[int, str, bool]] = field(factory=list)  # (turn, flag, value) likewise
     peaks: dict[tuple[int, str], tuple[int, int]] = field(factory=dict)  # (turn, track) -> (low, high) in it
+    openings: dict[int, dict[str, int]] = field(factory=dict)  # turn -> the tracks as it began
 
     @classmethod
     def initial(cls, scenario: Scenario) -> Ledger:
@@ -165,6 +166,7 @@ class Ledger:
         match event:
             case ev.TurnStarted(turn=turn):
                 self.turn, self.phase = turn, ev.Phase.BRIEFING
+                self.openings[turn] = dict(self.tracks)
             case ev.PhaseChanged(phase=phase):
                 self.phase = phase
             case ev.GameEnded():

@@ -9,7 +9,7 @@ parts (``expected_actions``, ``queue``, ``skipped``) and no other team's ``moves
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, get_origin
 
 from attrs import fields, frozen
@@ -25,7 +25,7 @@ from .state import GameState
 
 __all__ = [
     "View", "ScenarioView", "TrackView", "FlagView", "TeamView", "MoveView", "RulingView", "DeliveryView",
-    "ProposalView", "CommitmentView", "ConditionView", "NoteView", "QueuedView", "SkippedView",
+    "ProposalView", "CommitmentView", "ConditionView", "HoldingView", "NoteView", "QueuedView", "SkippedView",
     "build_view", "view_data",
 ]
 
@@ -156,6 +156,15 @@ class ConditionView:
 
 
 @frozen
+class HoldingView:
+    """A condition that holds now: an objective met, a red line crossed, an end state reached."""
+
+    kind: str
+    team: str
+    item: str
+
+
+@frozen
 class NoteView:
     author: str
     text: str
@@ -201,6 +210,8 @@ class View:
     conditions: tuple[ConditionView, ...]
     notes: tuple[NoteView, ...]
     history: tuple[tuple[int, str, int], ...]  # (turn, track, value) after each change
+    holding: tuple[HoldingView, ...]  # what holds now, in the scenario's order of checks
+    series: dict[str, tuple[int, ...]]  # each track as the last SERIES_TURNS turns began, and now (a sparkline)
     end_state: str
     ended_reason: str
     scope: str = "all"  # "all": the whole record; "now": this turn and what is still open (see build_view)
@@ -227,34 +238,59 @@ def _ruling(ruling: ev.Ruled) -> RulingView:
 SCOPES = ("now", "all")
 
 
-def build_view(scenario: Scenario, state: GameState, role: str, scope: str = "all") -> View:
+def touched(events: Iterable[ev.Event]) -> list[str]:
+    """The moves, injects delivered, proposals and commitments that ``events`` make or change, in order."""
+    ids: dict[str, None] = {}
+    for event in events:
+        for name in ("move", "delivery", "proposal", "commitment"):
+            if item := getattr(event, name, ""):
+                ids[item] = None
+        for item in getattr(event, "moves", ()):
+            ids[item] = None
+    return list(ids)
+
+
+def build_view(scenario: Scenario, state: GameState, role: str, scope: str = "all",
+               only: Iterable[str] | None = None) -> View:
     """The state as ``role`` sees it (``role`` is assumed known: the session checks it).
 
     ``scope="now"`` keeps to what is current, and costs the same however long the game: the
     moves and injects of this turn, the proposals and commitments still open (and deals in
-    force) or settled this turn, and this turn's condition changes, notes and track history. ``"all"``: everything.
+    force) or settled this turn, and this turn's condition changes, notes and track history.
+    ``"all"``: everything. With ``only`` (ids, as ``touched`` gives), of the moves, injects,
+    proposals and commitments it shows those alone, whatever their turn: what a console updates.
     """
     if scope not in SCOPES:
         raise ValueError(f"scope {scope!r}: one of {', '.join(SCOPES)}")
     facilitator, now, turn = role == FACILITATOR, scope == "now", state.turn
+    if only is not None:
+        only = list(only)
+        some = lambda record: [record[i] for i in only if i in record]  # noqa: E731
+        move_items, delivery_items = some(state.moves), some(state.deliveries)
+        proposal_items, commitment_items = some(state.proposals), some(state.commitments)
+    elif now:
+        move_items, delivery_items = state.turn_moves(live=False), state.turn_deliveries()
+        proposal_items, commitment_items = state.current_proposals(), state.current_commitments()
+    else:
+        move_items, delivery_items = state.moves.values(), state.deliveries.values()
+        proposal_items, commitment_items = state.proposals.values(), state.commitments.values()
     moves = tuple(
         MoveView(m.id, m.team, m.kind, m.headline, m.turn, tuple(m.targets), m.detail, m.answers,
                  tuple(m.arguments), tuple(m.terms), m.status,
                  _ruling(m.ruling) if m.ruling is not None and see.sees_ruling(m, role) else None)
-        for m in (state.turn_moves(live=False) if now else state.moves.values()) if see.sees_move(m, role)
+        for m in move_items if see.sees_move(m, role)
     )
     deliveries = tuple(
         DeliveryView(d.id, d.turn, d.entry, d.inject.id, d.inject.title, d.inject.kind, d.inject.sender,
                      d.inject.channel, d.inject.body, d.inject.source, d.inject.quote, tuple(d.recipients),
                      tuple(d.inject.questions), tuple(d.inject.response_options),
                      tuple(d.inject.expected_actions) if facilitator else None)
-        for d in (state.turn_deliveries() if now else state.deliveries.values()) if see.sees_delivery(d, role)
+        for d in delivery_items if see.sees_delivery(d, role)
     )
     proposals = tuple(
         ProposalView(p.id, p.by, p.origin, p.title, tuple(p.terms), tuple(p.parties), p.turn, p.lapses_turn,
                      p.status, dict(p.answers), p.counter_of, p.violated_by)
-        for p in (state.current_proposals() if now else state.proposals.values())
-        if see.sees_proposal(state, p, role)
+        for p in proposal_items if see.sees_proposal(state, p, role)
     )
     teams = {
         t.id: TeamView(t.name, ready=t.id in state.ready,
@@ -284,19 +320,42 @@ def build_view(scenario: Scenario, state: GameState, role: str, scope: str = "al
         proposals=proposals,
         commitments=tuple(
             CommitmentView(c.id, c.team, c.kind, c.move, c.text, c.turn, tuple(c.targets), c.status, c.note)
-            for c in (state.current_commitments() if now else state.commitments.values())
+            for c in commitment_items
         ),
-        conditions=tuple(ConditionView(e.kind, e.team, e.item, e.holds, e.turn)
-                         for e in _this_turn(state.condition_log, turn, now) if see.sees_condition(e, role)),
-        notes=tuple(NoteView(n.author, n.text, n.turn, n.category, n.team, n.owner, n.due)
-                    for n in _this_turn(state.notes, turn, now) if see.sees_note(n, role)),
+        conditions=conditions_in(_this_turn(state.condition_log, turn, now), role),
+        notes=notes_in(_this_turn(state.notes, turn, now), role),
         history=tuple(entry for entry in _this_turn(state.history, turn, now, lambda entry: entry[0])),
+        holding=tuple(HoldingView(kind, team, item) for (kind, team, item), holds in state.conditions.items()
+                      if holds and (facilitator or team == role)),
+        series=_series(state, turn),
         end_state=state.end_state,
         ended_reason=state.ended_reason,
         scope=scope,
         queue=queue,
         skipped=skipped,
     )
+
+
+def conditions_in(events: Iterable[ev.Event], role: str) -> tuple[ConditionView, ...]:
+    """The condition changes among ``events`` that ``role`` sees, as a view shows them."""
+    return tuple(ConditionView(e.kind, e.team, e.item, e.holds, e.turn) for e in events
+                 if isinstance(e, ev.ConditionChanged) and see.sees_condition(e, role))
+
+
+def notes_in(events: Iterable[ev.Event], role: str) -> tuple[NoteView, ...]:
+    """The notes among ``events`` that ``role`` sees, as a view shows them."""
+    return tuple(NoteView(n.author, n.text, n.turn, n.category, n.team, n.owner, n.due) for n in events
+                 if isinstance(n, ev.NoteAdded) and see.sees_note(n, role))
+
+
+SERIES_TURNS = 12
+
+
+def _series(state: GameState, turn: int) -> dict[str, tuple[int, ...]]:
+    """Each track's value as each of the last SERIES_TURNS turns began, then its value now."""
+    openings = state.ledger.openings
+    turns = [t for t in range(max(1, turn - SERIES_TURNS + 1), turn + 1) if t in openings]
+    return {name: (*(openings[t][name] for t in turns), value) for name, value in state.tracks.items()}
 
 
 def _this_turn(items: list[Any], turn: int, now: bool, turn_of: Callable[[Any], int] = lambda item: item.turn) -> list[Any]:

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exercise import commands as cmd
-from exercise import engine
+from exercise import engine, views
 from exercise import events as ev
 from exercise.loading import load_library, load_scenario
+from exercise.model import Effects
 from exercise.session import FACILITATOR, Refused, Session, Unknown
 from exercise.views import DeliveryView, MoveView, TeamView, View, build_view, view_data
 
@@ -106,7 +107,8 @@ def test_status_as_a_team_on_the_command_line_hides_other_moves(tmp_path):
 OPTIONAL = {(View, "queue"), (View, "skipped"), (DeliveryView, "expected_actions"), (TeamView, "moves_this_turn")}
 RENAMED = {(DeliveryView, "sender"): "from"}
 FACILITATOR_KEYS = ["role", "scenario", "turn", "phase", "tracks", "flags", "teams", "moves", "injects", "proposals",
-                    "commitments", "conditions", "notes", "history", "end_state", "ended_reason", "scope",
+                    "commitments", "conditions", "notes", "history", "holding", "series", "end_state", "ended_reason",
+                    "scope",
                     "queue", "skipped"]
 MOVE_KEYS = ["id", "team", "kind", "headline", "turn", "targets", "detail", "answers", "arguments", "terms", "status",
              "ruling"]
@@ -289,3 +291,34 @@ def test_an_unknown_role_or_inject_is_refused_as_unknown(tmp_path):
             s.view("green")
         with pytest.raises(Unknown, match="no inject 'nothing'"):
             s.find_inject("nothing")
+
+
+def test_a_view_of_only_what_some_events_touched(tmp_path):
+    path = played(tmp_path / "s.session")
+    with Session.open(path) as s:
+        s.act(cmd.Advance(force=True))
+        events = s.act(cmd.Advance())  # turn 2 begins
+        ruled = s.act(cmd.Submit("red", "threaten", "More troops", ["blue"]), "red")
+        assert views.touched(ruled) == ["m3"]
+        assert views.touched(s.log[-40:]).count("m1") == 1  # each id once, in order of first touch
+        part = s.view(FACILITATOR, "now", ["m3", "m1", "p2", "nothing"])
+        assert [m.id for m in part.moves] == ["m3", "m1"]  # whatever their turn
+        assert [p.id for p in part.proposals] == ["p2"] and part.commitments == () and part.injects == ()
+        assert s.view("blue", "now", ["m3"]).moves == ()  # still only what the role may see
+        assert events and part.teams == s.view(FACILITATOR, "now").teams
+
+
+def test_the_series_and_what_holds_now(tmp_path):
+    with Session.create(tmp_path / "s.session", SCENARIO) as s:
+        s.act(cmd.Advance())
+        start = s.view().tracks["tension"].value
+        (move,) = s.act(cmd.Submit("red", "threaten", "Troops", ["blue"]), "red")
+        s.act(cmd.Advance())
+        s.act(cmd.Adjudicate(move.move, "Tension up", outcome=ev.Outcome.SUCCESS, effects=Effects({"tension": 2})))
+        assert s.view(FACILITATOR, "now").series["tension"] == (start, start + 2)  # as turn 1 began, and now
+        s.act(cmd.Advance(force=True))
+        view = s.view(FACILITATOR, "now")
+        assert view.turn == 2 and view.series["tension"] == (start, start + 2, start + 2)
+        held = {(h.kind, h.team, h.item) for h in view.holding}
+        assert held == {key for key, holds in s.state.conditions.items() if holds}
+        assert all(h.team in ("", "blue") for h in s.view("blue").holding)
