@@ -20,8 +20,8 @@
     the polling interval first, so the figure includes where in the interval it falls.
     Shown as the median over M moves, and as a ratio to the polling interval (0.5 s): with
     polling, about half an interval is the floor. Beside it, what the console does once it
-    has noticed a commit (``check_for_changes``: fold the new events, rebuild the view and
-    refill every table and panel; the paint follows on Textual's next refresh), as a ratio
+    has noticed a commit (``check_for_changes``: fold the new events, view what they touched
+    and change those rows and panels; the paint follows on Textual's next refresh), as a ratio
     to the session layer alone folding the same events and building the same view.
 """
 
@@ -133,6 +133,7 @@ async def move_latency(path: Path, moves: int, seed: int = 1) -> tuple[list[floa
     from exercise import commands as cmd
     from exercise.session import FACILITATOR, Session
     from exercise.tui.app import POLL_SECONDS, make_app
+    from exercise.views import touched
 
     rng = random.Random(seed)
     latencies, redraws, cores = [], [], []
@@ -157,8 +158,9 @@ async def move_latency(path: Path, moves: int, seed: int = 1) -> tuple[list[floa
                 app.check_for_changes()
                 redraws.append(time.perf_counter() - start)
                 start = time.perf_counter()
+                seen = core.applied
                 core.changed() and core.refresh()
-                core.view(FACILITATOR)
+                core.view(FACILITATOR, "now", touched(core.events_since(seen)))
                 cores.append(time.perf_counter() - start)
     return latencies, redraws, cores
 
