@@ -4,6 +4,10 @@ Each browser tab gets its own app process on the same session file. The first sc
 for a join code, which decides the role. The tab's remote address reaches its process on the
 command line, so the facilitator can see who is connected from where. No join code is ever
 put in a process's environment or command line.
+
+The page is textual-serve's own template with a few changes (exercise/templates): the tab's
+title names the scenario and, once a code is in, the role (the console sends it as a meta
+packet, relayed to the page).
 """
 
 from __future__ import annotations
@@ -25,11 +29,15 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from .session import Session
+from .session import FACILITATOR, Session
+from .text import clean
 
 MAX_MESSAGE = 64 * 1024  # bytes in one message from a browser: a long paste, not a flood
 MAX_CONNECTIONS = 64  # browser tabs at once (each is a console process)
 STOP_SECONDS = 5.0  # how long a console has to quit after its tab goes
+TITLE_MAX = 200  # characters of a tab's title
+PAGE_TITLE = "exercise-page-title"  # the meta packet a console sends to name its browser tab
+TEMPLATES = Path(__file__).parent / "templates"  # textual-serve's page, with a title
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$")  # a Host header, nothing else
 
 _client: contextvars.ContextVar[str] = contextvars.ContextVar("client", default="")
@@ -46,7 +54,7 @@ class ExerciseServer(Server):
 
     def __init__(self, command: str, host: str, port: int, title: str, public_url: str | None = None,
                  max_connections: int = MAX_CONNECTIONS):
-        super().__init__(command, host=host, port=port, title=title)
+        super().__init__(command, host=host, port=port, title=title, templates_path=TEMPLATES)
         self.fixed_url = public_url.rstrip("/") if public_url else None
         self.max_connections = max_connections
         self.connections = 0
@@ -89,8 +97,9 @@ class ExerciseServer(Server):
         console = None
         try:
             await websocket.prepare(request)
-            console = AppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                                 close=websocket.close, download_manager=self.download_manager, debug=self.debug)
+            console = ConsoleService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
+                                     close=websocket.close, download_manager=self.download_manager,
+                                     debug=self.debug)
             await console.start(_size(request.query.get("width"), 80), _size(request.query.get("height"), 24))
             await self._process_messages(websocket, console)
         except asyncio.CancelledError:
@@ -123,6 +132,38 @@ class ExerciseServer(Server):
                 await console.blur()
             elif kind == "focus":
                 await console.focus()
+
+
+class ConsoleService(AppService):
+    """One tab's console process; it may name its tab (``PAGE_TITLE``), which the page shows."""
+
+    async def on_meta(self, data: bytes) -> None:
+        try:
+            meta = json.loads(data)
+        except ValueError:
+            return
+        if isinstance(meta, dict) and meta.get("type") == PAGE_TITLE:
+            title = " ".join(clean(str(meta.get("title", ""))).split())[:TITLE_MAX]
+            await self.remote_write_str(json.dumps(["title", title]))
+        else:
+            await super().on_meta(data)
+
+
+def tab_title(session: Session, role: str | None = None) -> str:
+    """A browser tab's title: the role (once chosen), the scenario, and what this is."""
+    parts = [session.scenario.info.title, "exercise"]
+    if role == FACILITATOR:
+        parts.insert(0, "Facilitator")
+    elif role is not None:
+        parts.insert(0, session.scenario.teams[role].name)
+    return " · ".join(parts)
+
+
+def name_the_tab(app, title: str) -> None:
+    """Ask the browser tab that shows ``app`` to take ``title``; in a terminal, nothing."""
+    driver = app._driver  # Textual offers no public way to send its page a message
+    if driver is not None and driver.is_web:
+        driver.write_meta({"type": PAGE_TITLE, "title": title})
 
 
 async def _stop(console: AppService) -> None:
@@ -173,6 +214,7 @@ def serve(session_path: Path, host: str, port: int, public_url: str | None = Non
         codes = {role: session.issue_join_code(role) for role in session.roles()}
         names = {"facilitator": "Facilitator", **{t.id: t.name for t in session.scenario.teams.values()}}
         title = session.scenario.info.title
+        page_title = tab_title(session)
     url = public_url or f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     print(f"Serving {session_path.name} ({title}) at {url}")
     print("Join codes (new each time the server starts; the facilitator can rotate them):")
@@ -182,6 +224,6 @@ def serve(session_path: Path, host: str, port: int, public_url: str | None = Non
         print(f"WARNING: listening on {host}: anyone on that network who has a code can join.")
     # exec: the console is the server's own child (not a shell's), so it can end with the server
     command = f"exec {shlex.quote(sys.executable)} -m exercise web-console {shlex.quote(str(session_path))}"
-    server = ExerciseServer(command, host=host, port=port, title=f"exercise · {title}", public_url=public_url)
+    server = ExerciseServer(command, host=host, port=port, title=page_title, public_url=public_url)
     server.serve()
     return 0

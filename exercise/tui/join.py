@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from ..access import CODE_CHARS, WrongCode
+from ..web import name_the_tab, tab_title
 
 ROOMY = 22  # rows a tab needs for the dialog's full frame; below it the same lines come compact
 
@@ -60,7 +61,11 @@ class JoinScreen(Screen):
         except WrongCode as exc:
             self.app.call_from_thread(self._refused, str(exc), exc.wait)
             return
-        self.app.call_from_thread(self.app.open_console, role)
+        self.app.call_from_thread(self._joined, role)
+
+    def _joined(self, role: str) -> None:
+        name_the_tab(self.app, tab_title(self.app.session, role))
+        self.app.open_console(role)
 
     def _refused(self, message: str, wait: float) -> None:
         self._say(message[:1].upper() + message[1:] + ".", error=True)
