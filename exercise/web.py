@@ -7,7 +7,8 @@ put in a process's environment or command line.
 
 The page is textual-serve's own template with a few changes (exercise/templates): the tab's
 title names the scenario and, once a code is in, the role (the console sends it as a meta
-packet, relayed to the page).
+packet, relayed to the page); when the server stops it closes every connection as going
+away, and a page whose connection was lost reloads itself once the server answers again.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
@@ -37,7 +38,7 @@ MAX_CONNECTIONS = 64  # browser tabs at once (each is a console process)
 STOP_SECONDS = 5.0  # how long a console has to quit after its tab goes
 TITLE_MAX = 200  # characters of a tab's title
 PAGE_TITLE = "exercise-page-title"  # the meta packet a console sends to name its browser tab
-TEMPLATES = Path(__file__).parent / "templates"  # textual-serve's page, with a title
+TEMPLATES = Path(__file__).parent / "templates"  # textual-serve's page, with a title and a reconnect
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$")  # a Host header, nothing else
 
 _client: contextvars.ContextVar[str] = contextvars.ContextVar("client", default="")
@@ -58,6 +59,7 @@ class ExerciseServer(Server):
         self.fixed_url = public_url.rstrip("/") if public_url else None
         self.max_connections = max_connections
         self.connections = 0
+        self.websockets: set[web.WebSocketResponse] = set()
 
     @property
     def command(self) -> str:
@@ -97,6 +99,7 @@ class ExerciseServer(Server):
         console = None
         try:
             await websocket.prepare(request)
+            self.websockets.add(websocket)
             console = ConsoleService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                                      close=websocket.close, download_manager=self.download_manager,
                                      debug=self.debug)
@@ -108,9 +111,19 @@ class ExerciseServer(Server):
             log.exception("a console connection failed")
         finally:
             self.connections -= 1
+            self.websockets.discard(websocket)
             if console is not None:
                 await _stop(console)
         return websocket
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Close every tab's connection as going away: its console quits, its page reconnects.
+
+        (Left open, aiohttp would wait for them before it stops, and the pages would see a
+        connection cut off rather than closed.)
+        """
+        for websocket in list(self.websockets):
+            await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"the server is stopping")
 
     async def _process_messages(self, websocket: web.WebSocketResponse, console: AppService) -> None:
         """Pass a tab's keys, size and focus to its console; anything malformed is dropped."""

@@ -33,8 +33,8 @@ CODE = re.compile(r"\s+([A-Z2-9]{4}-[A-Z2-9]{4})\s+.*\((\w+)\)$")
 class Served:
     """``exercise serve`` in a subprocess: its codes, its port, and its console processes."""
 
-    def __init__(self, session: Path, host: str):
-        self.port = _free_port()
+    def __init__(self, session: Path, host: str, port: int | None = None):
+        self.port = port or _free_port()
         self.session = str(session).encode()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "exercise", "serve", str(session), "--host", host, "--port", str(self.port)],

@@ -1,11 +1,15 @@
-"""The browser page: its tab says what it is, and the join screen's message line is in view in
-a small window as in a large one.
+"""The browser page: its tab says what it is, the join screen's message line is in view at any
+size, and a tab whose server restarts comes back by itself.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+from pathlib import Path
 
+import aiohttp
 import pytest
 from conftest import run_async
 from test_web import CHROMIUM, MINIMAL, _join, _tab, quick_waits, session_path  # noqa: F401 - fixtures
@@ -103,3 +107,99 @@ async def test_the_join_screens_message_line_is_in_view(session_path, size):
         assert _shown(app, app.screen.query_one("#join-button", Button))
         await pilot.pause(0.4)  # the wait after one wrong code (0.2 s in tests)
         assert "enter it again" in str(line.render()) and not app.screen.query_one("#join-button").disabled
+
+
+# --- the server going, and the tab coming back -----------------------------------------------
+
+
+def test_a_stopping_server_closes_its_consoles_as_going_away(served):
+    async def hold_open():
+        async with aiohttp.ClientSession() as client:
+            ws = await client.ws_connect(f"ws://127.0.0.1:{served.port}/ws")
+            deadline = time.monotonic() + 15
+            while not served.consoles() and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            served.process.terminate()
+            began = time.monotonic()
+            while (await ws.receive(timeout=30)).type not in (
+                    aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+                pass
+            return ws.close_code, time.monotonic() - began
+
+    code, seconds = asyncio.run(hold_open())
+    assert code == aiohttp.WSCloseCode.GOING_AWAY and seconds < 5, (code, seconds)
+    served.process.wait(timeout=10)
+    assert not served.consoles(), "the console quit with its connection"
+
+
+def _browser(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"])
+
+
+def _wait_until(page, done, seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if done():
+                return True
+        except Exception:  # noqa: BLE001 - the page is reloading
+            pass
+        page.wait_for_timeout(250)
+    return False
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_a_tab_comes_back_by_itself_after_the_server_restarts(session_path, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    server = Served(session_path, "127.0.0.1")
+    port, base = server.port, f"http://127.0.0.1:{server.port}"
+    typed = "Back channel via Oslo"
+    try:
+        with playwright.sync_playwright() as p:
+            browser = _browser(p)
+            tab, seen = _tab(browser, base)
+            outside = []
+            tab.on("request", lambda r: None if r.url.startswith(base) else outside.append(r.url))
+            classes = lambda: tab.evaluate("document.body.className").split()  # noqa: E731
+            assert tab.title() == f"{TITLE} · exercise"
+            _join(tab, server.codes["blue"])
+            assert _wait_until(tab, lambda: tab.title() == f"Blue · {TITLE} · exercise"), tab.title()
+            tab.keyboard.press("Tab")  # from the move's kind to its headline
+            tab.keyboard.type(typed, delay=20)
+            with Session.open(session_path) as s:
+                assert _wait_until(tab, lambda: typed in json.dumps(s.draft("blue") or {})), "the draft is kept"
+            server.stop()
+            assert _wait_until(tab, lambda: "-reconnecting" in classes(), 5), classes()
+            tab.screenshot(path=str(tmp_path / "reconnecting.png"))
+            tab.wait_for_timeout(2000)  # the server is away a while
+            assert "-reconnecting" in classes()
+            server = Served(session_path, "127.0.0.1", port)
+            before = len(seen())
+            assert _wait_until(tab, lambda: "-closed" not in classes() and "join code" in seen()[before:], 30)
+            assert tab.title() == f"{TITLE} · exercise", "a new console: no role yet"
+            _join(tab, server.codes["blue"])  # the codes are new with the new server
+            assert _wait_until(tab, lambda: "Draft restored" in seen() and typed in seen()[before:])
+            tab.screenshot(path=str(tmp_path / "back.png"))
+            browser.close()
+        assert not outside, outside
+    finally:
+        server.stop()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_a_console_that_quits_stays_ended(served):
+    playwright = pytest.importorskip("playwright.sync_api")
+    base = f"http://127.0.0.1:{served.port}"
+    with playwright.sync_playwright() as p:
+        browser = _browser(p)
+        tab, _ = _tab(browser, base)
+        tab.wait_for_timeout(2500)
+        tab.mouse.click(700, 450)
+        tab.keyboard.press("Control+q")
+        classes = lambda: tab.evaluate("document.body.className").split()  # noqa: E731
+        assert _wait_until(tab, lambda: "-closed" in classes(), 10)
+        tab.wait_for_timeout(3000)  # it does not reload itself: textual-serve's Restart is the way back
+        assert "-closed" in classes() and "-reconnecting" not in classes()
+        browser.close()
