@@ -20,10 +20,8 @@ from . import access, engine, serial, snapshot, text, views
 from . import commands as cmd
 from . import events as ev
 from . import visibility as see
-from .conditions import compile_condition
 from .engine import Conflict, Invalid, NotAllowed, Refused, Unknown, UnruledMoves, WrongPhase
 from .journal import JournalError, JournalLike, MemoryJournal, Record
-from .loading import load_library
 from .model import Inject, Scenario
 from .state import GameState
 from .store import Journal
@@ -56,6 +54,8 @@ class _Conditions(dict):
         self.flags = {f.id: f.start for f in scenario.flags.values()}
 
     def __missing__(self, condition: str):
+        from .conditions import compile_condition  # Jinja loads on the first check, not when a console starts
+
         self[condition] = compiled = compile_condition(condition, self.tracks, self.flags)
         return compiled
 
@@ -328,6 +328,8 @@ class Session:
 
     def library(self) -> dict[str, Inject]:
         """Injects a facilitator may deliver by hand: the scenario's, then the bundled library's."""
+        from .loading import load_library  # the inject files are read only when asked for
+
         library, _ = load_library()
         return {**self.scenario.injects, **{k: v for k, v in library.injects.items() if k not in self.scenario.injects}}
 
