@@ -8,12 +8,14 @@ refreshes its screen without touching what its user is typing.
 from __future__ import annotations
 
 import os
+import re
 import socket
 from collections.abc import Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 
 from ..access import Throttle
@@ -41,6 +43,11 @@ class ConsoleApp(App):
     CSS_PATH = "console.tcss"
     TITLE = "exercise"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    # the screen's class by the terminal's width, for console.tcss: 80 and 100 columns are
+    # "-narrow" and "-medium"; at 140 and more there is room for everything ("-wide")
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (140, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    NARROW = 120  # below this many columns the title leaves out the scenario's name, the footer is compact
 
     def __init__(self, session: Session, role: str | None, poll: bool = True, client: str | None = None,
                  exit_with_parent: bool = False):
@@ -122,6 +129,16 @@ class ConsoleApp(App):
     def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:
         """A toast, always as plain text: messages quote what players typed (widgets pass markup=True)."""
         super().notify(message, markup=False, **kwargs)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's line; where the terminal is narrow, without the scenario's name (the turn,
+        the phase and whether the team is ready come first and must show)."""
+        return super().format_title(title, sub_title if self.size.width >= self.NARROW else "")
+
+    def get_key_display(self, binding: Binding) -> str:
+        """F-keys as F1, F2 (as on the keyboard), the rest as Textual shows them."""
+        shown = super().get_key_display(binding)
+        return shown.upper() if re.fullmatch(r"f\d{1,2}", shown) else shown
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -8,16 +8,19 @@ nothing: ``fill_table`` and ``options`` make every string cell and option plain 
 from __future__ import annotations
 
 import datetime
-
 from rich.text import Text
-from textual import on
+from textual import events, on
+from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     DataTable,
+    Footer,
+    Header,
     Input,
     Label,
     Select,
@@ -26,6 +29,8 @@ from textual.widgets import (
     Static,
     TextArea,
 )
+from textual.widgets._header import HeaderTitle
+from textual.widgets._select import SelectCurrent, SelectOverlay  # Dropdown's list is theirs, chosen sooner
 
 from ..adjudication import STRONG_ARGUMENTS, method
 from ..events import Phase
@@ -84,10 +89,48 @@ class TracksPanel(Vertical):
                 self.query_one(f"#spark-{name}", Sparkline).data = values or [track.value]
 
 
+class ConsoleHeader(Header):
+    """The header, its title fitted again when the terminal's width changes (``ConsoleApp.format_title``)."""
+
+    def on_resize(self) -> None:
+        self.query_one(HeaderTitle).update(self.format_title())
+
+
+class KeysFooter(Footer):
+    """The footer of keys, compact where the terminal is narrow, so that the main keys show at 80 columns.
+
+    Ctrl+P (the palette) is one of the console's keys, near the start, rather than a key docked
+    at the right that the others would run under where they do not all fit.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(show_command_palette=False, **kwargs)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.compact = event.size.width < getattr(self.app, "NARROW", 0)
+
+
 class Field(Input):
-    """A one-line text field that Escape leaves (the footer says so while it has the focus)."""
+    """A one-line text field that Escape leaves (the footer says so while it has the focus).
+
+    Whenever it gets the focus (Tab, a click, a key that jumps to it) the cursor goes to the
+    end of what it holds and nothing is selected, so typing adds to the text and never
+    replaces or splits it; Ctrl+U clears it. A number field (``select_all=True``) selects
+    what it holds instead, so that typing replaces it. Enter is left to the form
+    (``Input.Submitted``).
+    """
 
     BINDINGS = [Binding("escape", "leave", "Leave field")]
+
+    def __init__(self, *args, select_all: bool = False, **kwargs):
+        super().__init__(*args, select_on_focus=select_all, **kwargs)
+
+    def _on_focus(self, event) -> None:
+        if not self.select_on_focus:
+            self.call_next(self.cursor_to_end)  # after Input's own focus handling
+
+    def cursor_to_end(self) -> None:
+        self.cursor_position = len(self.value)  # a cursor, not a selection
 
     def action_leave(self) -> None:
         self.screen.set_focus(None)
@@ -102,26 +145,92 @@ class TextField(TextArea):
         self.screen.set_focus(None)
 
 
+def focus_after(widget: Widget) -> None:
+    """Move the focus to the widget after ``widget`` in its screen's focus order (Tab's next)."""
+    screen = widget.screen
+    chain = [w for w in screen.focus_chain if w is widget or widget not in w.ancestors]
+    if widget in chain and chain.index(widget) + 1 < len(chain):
+        screen.set_focus(chain[chain.index(widget) + 1])
+    else:
+        screen.set_focus(widget)
+        screen.focus_next()
+
+
+class _DropdownList(SelectOverlay):
+    """The open list of a ``Dropdown``: Enter or a click chooses at once and moves on.
+
+    Textual's list tells its Select through two messages, and keys typed meanwhile went to the
+    list (its type-to-search ate them) or to the Select. Here the choice is made while the
+    Enter (or click) is handled, and keys that were already on their way to the list are
+    handed to the field the focus moved to, in the order they were typed.
+    """
+
+    # the list's keys, handled as they arrive (not once they have bubbled up to the app's
+    # bindings), so that they and the keys typed after them keep their order
+    KEYS = {"down": "cursor_down", "up": "cursor_up", "home": "first", "end": "last", "pagedown": "page_down",
+            "pageup": "page_up", "enter": "select"}
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not self and focused is not None:  # chosen already: these keys are the next field's
+            event.stop()
+            event.prevent_default()
+            focused._forward_event(events.Key(event.key, event.character))  # as the app forwards keys
+        elif event.key in self.KEYS:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(self.KEYS[event.key])
+
+    def action_select(self) -> None:
+        index = self.highlighted
+        if index is not None and not self.get_option_at_index(index).disabled:
+            parent = self.parent
+            assert isinstance(parent, Dropdown)
+            parent.choose(index)
+
+
+class Dropdown(Select):
+    """A Select that, once something is chosen from its list, moves on to the next field.
+
+    So a team picks the kind of move and types the headline straight away, and no key typed
+    right after the choice is lost (or taken as a console's one-letter key).
+    """
+
+    def compose(self) -> ComposeResult:
+        yield SelectCurrent(self.prompt)
+        yield _DropdownList(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+
+    def choose(self, index: int) -> None:
+        """Take the option at ``index`` of the open list, close it, focus the next field."""
+        value = self._options[index][1]
+        self.expanded = False
+        if value != self.value:
+            self.value = value
+        focus_after(self)
+
+
 class MoveComposer(Vertical):
     """Compose or revise a move for one team: kind, targets, headline, detail, what it answers."""
 
-    def __init__(self, scenario: Scenario, team: str, **kwargs):
+    def __init__(self, scenario: Scenario, team: str, key: str = "", **kwargs):
+        """``key``: the key that jumps here, shown beside the composer's title."""
         super().__init__(**kwargs)
         self.scenario = scenario
         self.team = team
+        self.key = f" · {key}" if key else ""
         self.editing: str | None = None
         self._answers: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         kinds = [(f"{self.scenario.move_kinds[k].label} ({k})", k) for k in self.scenario.team_kinds(self.team)]
         others = [t for t in self.scenario.teams if t != self.team]
-        yield Label("New move", id="composer-title", classes="heading")
-        yield Select(options(kinds), prompt="Kind of move", id="kind", allow_blank=True)
+        yield Label(f"New move{self.key}", id="composer-title", classes="heading")
+        yield Dropdown(options(kinds), prompt="Kind of move", id="kind", allow_blank=True)
         yield Field(placeholder="Headline: the move in one line", id="headline")
         yield TextField(id="detail", soft_wrap=True, tab_behavior="focus")
         yield SelectionList(*[(self.scenario.teams[t].name, t) for t in others], (
             "Everyone", ALL_TEAMS), id="targets")
-        yield Select([], prompt="Answers (an inject or proposal)", id="answers", allow_blank=True)
+        yield Dropdown([], prompt="Answers (an inject or proposal)", id="answers", allow_blank=True)
         yield TextField(id="terms", soft_wrap=True, tab_behavior="focus", classes="hidden")
         yield TextField(id="arguments", soft_wrap=True, tab_behavior="focus",
                        classes="" if STRONG_ARGUMENTS in method(self.scenario.info.adjudication).takes else "hidden")
@@ -134,6 +243,11 @@ class MoveComposer(Vertical):
         self.query_one("#targets", SelectionList).border_title = "Aimed at"
         self.query_one("#terms", TextArea).border_title = "Terms of the deal, one a line"
         self.query_one("#arguments", TextArea).border_title = "Arguments for it, one a line (matrix)"
+
+    @on(Input.Submitted, "#headline")
+    def _headline_entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        focus_after(event.input)  # Enter in the headline goes on to the detail, as Tab does
 
     @on(Select.Changed, "#kind")
     def _kind_changed(self, event: Select.Changed) -> None:
@@ -187,14 +301,16 @@ class MoveComposer(Vertical):
         """Fill every field from ``data`` (a move, or a kept draft); ``None`` clears them."""
         data = data or {}
         self.editing = editing
-        self.query_one("#composer-title", Label).update(f"Revise {editing}" if editing else "New move")
+        self.query_one("#composer-title", Label).update(f"Revise {editing}{self.key}" if editing else f"New move{self.key}")
         kind = self.query_one("#kind", Select)
         if data.get("kind") in self.scenario.team_kinds(self.team):
             kind.value = data["kind"]
         else:
             kind.clear()
         kind.disabled = editing is not None
-        self.query_one("#headline", Input).value = data.get("headline", "")
+        headline = self.query_one("#headline", Field)
+        headline.value = data.get("headline", "")
+        headline.cursor_to_end()  # typing adds to the headline, also where it had the focus already
         self.query_one("#detail", TextArea).text = data.get("detail", "")
         self.query_one("#terms", TextArea).text = "\n".join(data.get("terms", []))
         self.query_one("#arguments", TextArea).text = "\n".join(data.get("arguments", []))
@@ -212,9 +328,13 @@ class MoveComposer(Vertical):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Ask before an irreversible step; Escape says no."""
+    """Ask before an irreversible step: Enter or y says yes, Escape or n says no.
 
-    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel"), Binding("y", "dismiss(True)", "Yes", show=False)]
+    A long question (a proposal's terms) scrolls above the buttons, which stay in view.
+    """
+
+    BINDINGS = [Binding("escape,n", "dismiss(False)", "Cancel"), Binding("y", "dismiss(True)", "Yes", show=False)]
+    AUTO_FOCUS = "#yes"
 
     def __init__(self, question: str, yes: str = "Yes"):
         super().__init__()
@@ -222,7 +342,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, markup=False, classes="question")
+            with VerticalScroll(classes="question-scroll"):
+                yield Static(self.question, markup=False, classes="question")
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="warning")
                 yield Button("Cancel", id="no")
@@ -284,6 +405,28 @@ class InfoScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+class ShownTable(DataTable):
+    """A table whose columns show in another order than the one its cells are given in.
+
+    Cells are given as always: ``add_row`` in the order the columns were added, changes by
+    column key. ``show_first(*labels)`` brings those columns to the front of the screen, so
+    that a headline or a title comes before the kinds and the turns and a narrow terminal
+    still shows it.
+    """
+
+    def show_first(self, *labels: str) -> None:
+        keys = list(self.columns)
+        by_label = {str(column.label): key for key, column in self.columns.items()}
+        front = [by_label[label] for label in labels]
+        self._column_locations = TwoWayDict({key: i for i, key in enumerate(front + [k for k in keys if k not in front])})
+        self._update_count += 1
+        self.refresh()
+
+    def add_row(self, *cells, **kwargs):
+        given = dict(zip(self.columns, cells, strict=False))  # by the order the columns were added
+        return super().add_row(*[given.get(column.key) for column in self.ordered_columns], **kwargs)
+
+
 def selected_key(table: DataTable) -> str | None:
     """The key of the table's highlighted row, or None."""
     if table.row_count == 0:
@@ -310,3 +453,5 @@ def fill_table(table: DataTable, rows: list[tuple[str, list]]) -> None:
     keys = [key for key, _ in rows]
     if keep in keys:
         table.move_cursor(row=keys.index(keep))
+
+
