@@ -141,7 +141,7 @@ async def move_latency(path: Path, moves: int, seed: int = 1) -> tuple[list[floa
     with Session.open(path) as team, Session.open(path) as core:
         async with app.run_test(size=(COLUMNS, LINES)) as pilot:
             table = app.screen.query_one("#moves", DataTable)
-            shows = lambda text: any(text in str(table.get_row_at(i)[-1]) for i in range(table.row_count))  # noqa: E731
+            shows = lambda text: any(text in str(cell) for i in range(table.row_count) for cell in table.get_row_at(i))  # noqa: E731
             for i in range(moves):
                 await pilot.pause(rng.uniform(0, POLL_SECONDS))
                 headline = f"Move {i}: sanctions on buyers of Russian oil"

@@ -27,7 +27,7 @@ from exercise.loading import load_library, load_scenario
 from exercise.session import FACILITATOR, Refused, Session, UnruledMoves
 from exercise.tui.app import POLL_SECONDS, make_app
 from exercise.tui.facilitator import ChooseScreen, FacilitatorScreen, HotSeatScreen
-from exercise.tui.team import TeamScreen
+from exercise.tui.team import CounterScreen, TeamScreen
 from exercise.tui.widgets import ConfirmScreen, InfoScreen, MoveComposer, PromptScreen
 
 DATA = Path(__file__).parent / "data"
@@ -81,7 +81,7 @@ def rows(app, table_id: str) -> list[list[str]]:
 
 def column(app, table_id: str, name: str) -> list[str]:
     table = app.screen.query_one(table_id, DataTable)
-    index = [str(c.label) for c in table.columns.values()].index(name)
+    index = [str(c.label) for c in table.ordered_columns].index(name)  # as the screen shows them
     return [row[index] for row in rows(app, table_id)]
 
 
@@ -150,7 +150,7 @@ async def test_a_full_turn_between_a_facilitator_and_a_team_on_one_file(minimal)
         assert (move.team, move.kind, move.headline, move.targets) == ("blue", "propose", "Talks in Geneva", ["red"])
         assert (move.detail, move.terms, move.arguments) == (
             "No preconditions", ["Stop firing", "Meet weekly"], ["Tired"])
-        assert rows(blue, "#my-moves") == [["m1", "propose", "submitted", "Talks in Geneva"]]
+        assert rows(blue, "#my-moves") == [["m1", "submitted", "Talks in Geneva", "propose"]]
         assert blue.screen.query_one("#headline", Input).value == "", "the composer is cleared for the next move"
 
         # the facilitator's console shows it within the polling interval, and who is connected
@@ -206,10 +206,11 @@ async def test_a_full_turn_between_a_facilitator_and_a_team_on_one_file(minimal)
         assert fac.session.state.moves["m1"].ruling.outcome.value == "success"
 
         # the ruling travels back: the team's Record tab shows the outcome and the narrative
-        await wait_until(bp, lambda: {r[1]: r[4] for r in rows(blue, "#record")}["m1"] == "success")
-        record = {r[1]: r for r in rows(blue, "#record")}
-        assert record["m2"][4] == ruling.outcome.value and record["m2"][6] == "Noted"
-        assert record["m1"][4] == "success"
+        await wait_until(bp, lambda: dict(zip(column(blue, "#record", "Move"), column(blue, "#record", "Outcome")))
+                         .get("m1") == "success")
+        record = {r[0]: r for r in rows(blue, "#record")}  # Move, Team, Outcome, Headline, Ruling, ...
+        assert record["m2"][2] == ruling.outcome.value and record["m2"][4] == "Noted"
+        assert record["m1"][2] == "success"
 
         table.focus()
         await fp.press("a")
@@ -227,9 +228,18 @@ async def test_a_proposal_becomes_a_deal_when_both_teams_accept_in_their_inbox(m
     async with fac.run_test(size=SIZE) as fp, blue.run_test(size=SIZE) as bp, red.run_test(size=SIZE) as rp:
         for app, pilot in ((blue, bp), (red, rp)):
             assert app.screen.query_one("#team-tabs", TabbedContent).active == "tab-inbox"
+            await pilot.press("f4")  # the Deals tab: the proposals the team is party to, and their terms
+            await pilot.pause()
             assert column(app, "#proposals", "Id") == ["p1"] and column(app, "#proposals", "Terms") == ["Stop; Talk"]
-            await pilot.click("#proposals")
+            assert app.focused is app.screen.query_one("#proposals")
+            terms = str(app.screen.query_one("#proposal-terms", Static).render())
+            assert "1. Stop" in terms and "2. Talk" in terms, "the terms are readable before accepting"
+            await pilot.press("a")  # accepting asks first, showing the terms again
+            assert isinstance(app.screen, ConfirmScreen) and "2. Talk" in app.screen.question
+            await pilot.press("escape")
+            assert app.role not in app.session.state.proposals["p1"].answers, "Escape accepts nothing"
             await pilot.click("#accept")
+            await pilot.press("enter")  # the dialog's Accept button has the focus
         with Session.open(minimal) as session:
             assert session.state.proposals["p1"].status == "deal"
             assert session.state.tracks["tension"] == 4 and session.state.flags["truce"] is True
@@ -258,7 +268,11 @@ async def test_a_team_revises_and_withdraws_its_move(minimal):
         assert blue.session.state.moves["m1"].headline == "We will think about it carefully"
         assert blue.screen.query_one(MoveComposer).editing is None
         blue.screen.query_one("#my-moves", DataTable).focus()
-        await pilot.press("f4")
+        await pilot.press("f8")  # withdrawing asks first
+        assert isinstance(blue.screen, ConfirmScreen) and "We will think about it carefully" in blue.screen.question
+        await pilot.press("n")
+        assert blue.session.state.moves["m1"].status == "submitted"
+        await pilot.press("f8", "y")
         assert blue.session.state.moves["m1"].status == "withdrawn"
 
 
@@ -295,11 +309,12 @@ async def test_escape_closes_every_dialog_and_changes_nothing(minimal):
         assert isinstance(fac.screen, FacilitatorScreen)
     blue = make_app(minimal, "blue", poll=False)
     async with blue.run_test(size=SIZE) as pilot:
-        for key, tab in [("f1", "tab-brief"), ("f2", "tab-inbox")]:
+        for key, tab in [("f2", "tab-brief"), ("f3", "tab-inbox"), ("f4", "tab-deals")]:
             await pilot.press(key)
-            assert blue.screen.query_one("#team-tabs", TabbedContent).active == tab, "F1-F3 pick the tabs"
+            assert blue.screen.query_one("#team-tabs", TabbedContent).active == tab, "F2-F5 pick the tabs"
+        await pilot.pause()
         await pilot.click("#counter")
-        assert isinstance(blue.screen, PromptScreen)
+        assert isinstance(blue.screen, CounterScreen)
         await pilot.press("escape")
         assert isinstance(blue.screen, TeamScreen)
         assert blue.session.state.proposals["p1"].answers == {}
@@ -399,7 +414,7 @@ async def test_hot_seat_enters_a_move_for_a_chosen_team(minimal):
         assert isinstance(fac.screen, FacilitatorScreen), "the modal closes once the move is in"
         move = fac.session.state.moves["m1"]
         assert (move.team, move.kind, move.headline) == ("red", "threaten", "Red warns Blue")
-        assert rows(fac, "#moves")[0][:5] == ["m1", "1", "red", "threaten", "submitted"]
+        assert rows(fac, "#moves")[0] == ["m1", "red", "submitted", "", "Red warns Blue", "1", "threaten"]
         await pilot.press("h")
         await pilot.click("#ok")  # Blue: an empty composer is refused with a hint, the modal stays
         await pilot.click("#submit-move")

@@ -98,3 +98,32 @@ def test_team_brief(snap_compare, session_path):
 
     app = make_app(session_path, "us", poll=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=show_brief)
+
+
+SMALL = [(80, 24), (100, 30)]  # a laptop's default terminal, and a little more
+
+
+@pytest.mark.parametrize("size", SMALL, ids=["80x24", "100x30"])
+def test_facilitator_in_a_small_terminal(snap_compare, session_path, size):
+    play(session_path, *TURN_1_MOVES, (cmd.Ready("us", True), "us"))
+    app = make_app(session_path, FACILITATOR, poll=False)
+    assert snap_compare(app, terminal_size=size, run_before=_settle)
+
+
+@pytest.mark.parametrize("size", SMALL, ids=["80x24", "100x30"])
+def test_team_console_in_a_small_terminal(snap_compare, session_path, size):
+    play(session_path, *TURN_1_MOVES)
+    app = make_app(session_path, "ukraine", poll=False)
+    assert snap_compare(app, terminal_size=size, run_before=_settle)
+
+
+@pytest.mark.parametrize("size", SMALL, ids=["80x24", "100x30"])
+def test_team_deals_in_a_small_terminal(snap_compare, session_path, size):
+    play(session_path, *TURN_1_MOVES)
+
+    async def show_deals(pilot) -> None:
+        await pilot.press("f4")  # the proposal's terms in full, under the table
+        await _settle(pilot)
+
+    app = make_app(session_path, "ukraine", poll=False)
+    assert snap_compare(app, terminal_size=size, run_before=show_deals)

@@ -40,8 +40,8 @@ class Tmux:
         assert done.returncode == 0, f"tmux {' '.join(args)}: {done.stderr}"
         return done.stdout
 
-    def start(self, name: str, directory: Path, *command: str) -> None:
-        self("new-session", "-d", "-s", name, "-x", "160", "-y", "48")
+    def start(self, name: str, directory: Path, *command: str, size: tuple[int, int] = (160, 48)) -> None:
+        self("new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]))
         self.socket_path = self.socket_path or self("display-message", "-p", "#{socket_path}").strip()
         env = f"PYTHONPATH={shlex.quote(str(REPO))}"
         line = f"cd {shlex.quote(str(directory))} && {env} {shlex.quote(sys.executable)} -m exercise {shlex.join(command)}"
@@ -84,22 +84,24 @@ def tmux():
 FIELD_KEY = r"esc Leave field"  # in the footer while a text field has the focus
 
 
-def compose_threat(tmux: Tmux, team: str, downs: int, headline: str) -> None:
+def compose_threat(tmux: Tmux, team: str, downs: int, headline: str, kind: str = "Threaten (threaten)") -> None:
     """In a team's composer (the kind list has the focus): kind, headline, first target, ctrl+s.
 
-    Keys typed while a busy console has not yet moved the focus go to the old widget, so
-    after each move of the focus the test waits for the footer to show it took place.
+    Choosing the kind with Enter moves on to the headline, and the headline is typed at once,
+    in the same burst of keys: none is lost. Elsewhere keys typed while a busy console has not
+    yet moved the focus go to the old widget, so the test waits for the footer to show it did.
     """
     tmux.keys(team, "Enter")  # open the kind list; keys sent before it is open would go to the Select
-    tmux.wait(team, r"Respond to a proposal \(respond\)")
-    tmux.keys(team, *["Down"] * downs, "Enter")  # the list starts on the blank prompt
-    tmux.wait(team, r"Threaten \(threaten\)", gone=r"Respond to a proposal")
-    tmux.keys(team, "Tab")
+    tmux.wait(team, r"Respond to a proposal")
+    tmux.keys(team, *["Down"] * downs)  # the list starts on the blank prompt
+    tmux.keys(team, "Enter")
+    tmux.type(team, headline)  # right after the choice: it lands in the headline
+    tmux.wait(team, re.escape(kind), gone=r"Respond to a proposal")
     tmux.wait(team, FIELD_KEY)  # the headline has the focus
-    tmux.type(team, headline)
-    tmux.wait(team, re.escape(headline))
-    tmux.keys(team, "Tab", "Tab")  # past the detail, to the targets
-    tmux.wait(team, r"\^s Submit move", gone=FIELD_KEY)
+    tmux.wait(team, re.escape(headline[-20:]))  # a narrow field shows the end, where the cursor is
+    tmux.keys(team, "Tab")
+    tmux.keys(team, "Tab")  # past the detail, to the targets
+    tmux.wait(team, r"\^s Submit", gone=FIELD_KEY)
     tmux.keys(team, "Space", "C-s")  # tick the first target and submit
 
 
@@ -124,9 +126,9 @@ def test_a_move_travels_from_a_team_to_the_facilitator_and_the_ruling_back(tmp_p
 
     # each team enters a threat through its composer (the list starts on the blank prompt)
     compose_threat(tmux, "us", 4, HEADLINE)  # propose, respond, offer-talks, threaten
-    tmux.wait("us", r"m1\s+threaten\s+submitted")
+    tmux.wait("us", r"m1\s+submitted\s+" + re.escape(HEADLINE[:20]))
     compose_threat(tmux, "russia", 4, RUSSIA_HEADLINE)
-    tmux.wait("russia", r"m2\s+threaten\s+submitted")
+    tmux.wait("russia", r"m2\s+submitted\s+" + re.escape(RUSSIA_HEADLINE[:20]))
     tmux.keys("us", "C-g")
     tmux.wait("us", r"moves open · ready")
     tmux.wait("fac", r"United States\s+1\s+✓\s+now")
@@ -138,8 +140,8 @@ def test_a_move_travels_from_a_team_to_the_facilitator_and_the_ruling_back(tmp_p
     tmux.wait("fac", r"adjudication")
     tmux.wait("fac", re.escape(HEADLINE))
     tmux.wait("fac", r"m1 · us · threaten · revealed")
-    tmux.keys("us", "F3")  # the Record tab: every revealed move, the other team's too
-    tmux.wait("us", r"m2\s+russia\s+threaten\s+" + re.escape(RUSSIA_HEADLINE))
+    tmux.keys("us", "F5")  # the Record tab: every revealed move, the other team's too
+    tmux.wait("us", r"m2\s+russia\s+" + re.escape(RUSSIA_HEADLINE))
 
     # roll for the US move; the roll line says how it fell
     tmux.keys("fac", "u")
@@ -148,13 +150,61 @@ def test_a_move_travels_from_a_team_to_the_facilitator_and_the_ruling_back(tmp_p
     assert (int(ruled.group(2)) >= 7) == (outcome == "success")
 
     # the ruling reaches the team: its Record tab shows the outcome beside the move
-    tmux.wait("us", rf"1\s+m1\s+us\s+threaten\s+{outcome}\s+Sanctions on oil buyers")
+    tmux.wait("us", rf"m1\s+us\s+{outcome}\s+Sanctions on oil buyers")
 
     # the consoles quit cleanly with ctrl+q, back to the shell with exit code 0
     for name in ("fac", "us", "russia"):
         tmux.keys(name, "C-q")
-        tmux.wait(name, r"(?m)[$#] *$", gone=r"\^p palette")  # the shell prompt again
+        tmux.wait(name, r"(?m)[$#] *$", gone=r"\^p Palette")  # the shell prompt again
         tmux.keys(name, 'echo "exit code $?"', "Enter")
     for name in ("fac", "us", "russia"):
         screen = tmux.wait(name, r"(?m)^exit code 0$").string
         assert "Traceback" not in screen
+
+
+def exercise(directory: Path, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "exercise", *args], cwd=directory, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_team_plays_from_an_80_by_24_terminal(tmp_path, tmux):
+    """A small terminal: the keys in the footer, Ready in view, help, revising, a proposal read in full."""
+    exercise(tmp_path, "start", "ukraine-ceasefire-2025", "--session", "game.session", "--no-tui")
+    exercise(tmp_path, "advance", "game.session")  # the injects are delivered and p1 tabled; moves open
+    tmux.start("fac", tmp_path, "facilitate", "game.session", size=(80, 24))
+    tmux.start("ua", tmp_path, "join", "game.session", "--team", "ukraine", size=(80, 24))
+    tmux.wait("fac", r"Ready 0/4, waiting for us, russia, ukraine, europe")
+    tmux.wait("fac", r"F1 Help \^p Palette +a Advance d Deliver u Rule c Resolve n Note h Hot seat")
+    tmux.wait("ua", r"Ukraine · Turn 1 of 7 · 19 March 2025 · moves open")
+    tmux.wait("ua", r"F1 Help \^p Palette +\^s Submit \^g Ready \^o Edit +F2F3F4F5 Tabs")
+    tmux.wait("ua", r"Ready \^g")
+
+    tmux.keys("ua", "F1")  # the help screen, and back
+    tmux.wait("ua", r"Keys: the Ukraine console")
+    tmux.keys("ua", "Escape")
+    tmux.wait("ua", r"New move · F6", gone=r"Keys: the Ukraine console")
+
+    compose_threat(tmux, "ua", 3, "We pause strikes on refineries", "Concede (concede)")  # the third kind
+    tmux.wait("ua", r"m1\s+submitted\s+We pause")
+    tmux.keys("ua", "F7")  # Your moves; Ctrl+O revises m1 and typing goes at the end of its headline
+    tmux.wait("ua", r"\^o Edit", gone=FIELD_KEY)  # the focus has left the headline
+    tmux.keys("ua", "C-o")
+    tmux.wait("ua", r"Revise m1")
+    tmux.type("ua", " for a month")
+    tmux.wait("ua", r"for a month")
+    tmux.keys("ua", "C-s")
+    tmux.wait("ua", r"m1 revised")
+    assert "We pause strikes on refineries for a month" in exercise(tmp_path, "status", "game.session", "--as", "ukraine")
+
+    tmux.keys("ua", "Escape", "F4")  # Deals: p1's terms in full, and accepting asks first
+    tmux.wait("ua", r"1\. Russia and Ukraine stop")
+    tmux.keys("ua", "a")
+    tmux.wait("ua", r"Accept p1\?")
+    tmux.keys("ua", "Escape")
+    tmux.wait("ua", r"a Accept r Reject c Counter", gone=r"Accept p1\?")
+    assert "ukraine accept" not in exercise(tmp_path, "status", "game.session", "--as", "ukraine")
+    tmux.keys("ua", "C-g")
+    tmux.wait("ua", r"✓ Ready")
+    tmux.wait("fac", r"Ready 1/4, waiting for us, russia, europe")

@@ -12,8 +12,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
-    Header,
     Input,
     Label,
     Markdown,
@@ -31,11 +29,17 @@ from ..narrate import describe, effects_text, parse_effects
 from ..session import FACILITATOR, Refused, UnruledMoves
 from ..text import visible
 from ..views import MoveView, QueuedView, View
+from .help import FORMS, HelpScreen, key_rows
 from .widgets import (
     ConfirmScreen,
+    ConsoleHeader,
+    Dropdown,
+    Field,
     InfoScreen,
+    KeysFooter,
     MoveComposer,
     PromptScreen,
+    ShownTable,
     TracksPanel,
     fill_table,
     header_text,
@@ -59,6 +63,12 @@ def join_commands(session) -> str:
     return "\n".join(lines)
 
 
+FAC_TABS = {"tab-situation": "Situation", "tab-injects": "Injects", "tab-moves": "Moves",
+            "tab-deals": "Deals", "tab-log": "Log", "tab-hotwash": "Hotwash"}
+TAB_FOCUS = {"tab-situation": "#situation-scroll", "tab-injects": "#queue", "tab-moves": "#moves",
+             "tab-deals": "#proposals", "tab-log": "#log", "tab-hotwash": "#notes"}
+TABS = Binding.Group("Tabs", compact=True)
+
 PHASE_TABS = {Phase.BRIEFING: "tab-injects", Phase.MOVES: "tab-moves", Phase.ADJUDICATION: "tab-moves",
               Phase.HOTWASH: "tab-hotwash", Phase.ENDED: "tab-log"}
 
@@ -79,15 +89,19 @@ class AdjudicationPanel(Vertical):
             choices.insert(0, (f"Roll {way.dice}", "dice"))
         self.default_outcome = choices[0][1]
         yield Static("Select a revealed move to rule on it.", id="adj-move", markup=False)
+        # in the order a ruling is made (and Tab goes): the outcome, what happened, what it does;
+        # the dice's modifiers last, shown only while the dice decide
         with Horizontal(classes="row"):
-            yield Select(choices, value=choices[0][1], id="outcome", allow_blank=False)
+            yield Dropdown(choices, value=choices[0][1], id="outcome", allow_blank=False)
+            yield Field(placeholder="Narrative: what happened (Enter rules)", id="narrative")
+        with Horizontal(classes="row"):
+            yield Field(placeholder="Effects, e.g. escalation +1, ceasefire = true", id="effects")
             matrix = "" if adjudication.STRONG_ARGUMENTS in way.takes else "hidden"
-            yield Input("0", id="strong-for", type="integer", placeholder="strong for", classes=matrix)
-            yield Input("0", id="strong-against", type="integer", placeholder="strong against", classes=matrix)
-            yield Input(placeholder="Chance of success, %", id="probability", type="integer",
+            yield Field("0", id="strong-for", type="integer", placeholder="strong for", classes=matrix, select_all=True)
+            yield Field("0", id="strong-against", type="integer", placeholder="strong against", classes=matrix,
+                        select_all=True)
+            yield Field(placeholder="Chance of success, %", id="probability", type="integer", select_all=True,
                         classes="" if adjudication.PROBABILITY in way.takes else "hidden")
-        yield Input(placeholder="Narrative: what happened", id="narrative")
-        yield Input(placeholder="Effects, e.g. escalation +1, ceasefire = true", id="effects")
         with Horizontal(classes="row"):
             yield Checkbox("Private ruling", id="private")
             yield Button("Rule (u)", id="rule", variant="primary")
@@ -97,7 +111,13 @@ class AdjudicationPanel(Vertical):
         self.query_one("#strong-for", Input).border_title = "Strong for"
         self.query_one("#strong-against", Input).border_title = "Against"
         self.query_one("#probability", Input).border_title = "Chance, %"
-        self.query_one("#effects", Input).border_title = "Effects on success (the move kind's; edit to change)"
+        self.query_one("#effects", Input).border_title = "Effects on success (the kind's; edit to change)"
+
+    @on(Select.Changed, "#outcome")
+    def _outcome_changed(self, event: Select.Changed) -> None:
+        """The dice's fields show only while the dice decide (they count only then)."""
+        for wid in ("#strong-for", "#strong-against", "#probability"):  # (a way of ruling hides some for good)
+            self.query_one(wid).set_class(event.value != "dice", "not-dice")
 
     def load(self, move: MoveView | None) -> None:
         if move is None or self.move is None or move.id != self.move.id:
@@ -148,6 +168,7 @@ class ChooseScreen(ModalScreen[str | None]):
     """Pick one of some options; Escape cancels."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    AUTO_FOCUS = "#choice"
 
     def __init__(self, question: str, options: list[tuple[str, str]], extra: str = ""):
         super().__init__()
@@ -156,13 +177,14 @@ class ChooseScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, markup=False, classes="question")
-            yield Select(options(self.options), id="choice", allow_blank=False)
+            yield Dropdown(options(self.options), id="choice", allow_blank=False)
             if self.extra:
                 yield Input(placeholder=self.extra, id="extra")
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
 
+    @on(Input.Submitted, "#extra")
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
         value = self.query_one("#choice", Select).value
@@ -199,28 +221,50 @@ class HotSeatScreen(ModalScreen[None]):
             self.dismiss(None)
 
 
+class MovesTable(ShownTable):
+    """The moves of the turn; Enter goes on to the ruling form of the highlighted one."""
+
+    BINDINGS = [Binding("enter", "screen.ruling_form", "Ruling form", show=False, tooltip="Rule on the highlighted move")]
+
+
+class LedgerTable(ShownTable):
+    """Proposals or commitments; Enter resolves the highlighted one (as c does)."""
+
+    BINDINGS = [Binding("enter", "screen.resolve", "Resolve", show=False, tooltip="Resolve the highlighted commitment or deal")]
+
+
 class FacilitatorScreen(Screen):
     """Run the game: situation, inject queue, moves and rulings, deals and ledger, hotwash."""
 
     BINDINGS = [
-        Binding("a", "advance", "Advance"),
-        Binding("d", "deliver", "Deliver"),
-        Binding("s", "skip", "Skip"),
-        Binding("l", "library", "Library inject"),
-        Binding("u", "rule", "Rule"),
-        Binding("h", "hot_seat", "Move for a team"),
-        Binding("j", "join_info", "Join commands"),
-        Binding("e", "end", "End game"),
-        Binding("r", "report", "Report"),
-        Binding("k", "access", "Codes & connections"),
-        *(Binding(str(n), f"show_tab('{tab}')", label, show=False) for n, (tab, label) in enumerate(
-            [("tab-situation", "Situation"), ("tab-injects", "Injects"), ("tab-moves", "Moves"),
-             ("tab-deals", "Deals & ledger"), ("tab-log", "Log"), ("tab-hotwash", "Hotwash")], start=1)),
+        # One-letter keys work where no text field has the focus (Escape leaves one); F1 and
+        # F2 to F7 work anywhere. The tabs are 1 to 6 (and F2 to F7), left to right.
+        Binding("f1", "help", "Help", priority=True, tooltip="Every key of this console"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+p", "app.command_palette", "Palette", priority=True, tooltip="Every action of this console, by name"),
+        Binding("a", "advance", "Advance", tooltip="Deliver and open moves; close and reveal; next turn"),
+        Binding("d", "deliver", "Deliver", tooltip="Deliver the inject highlighted in the queue"),
+        Binding("u", "rule", "Rule", tooltip="Rule on the selected move as the ruling form says"),
+        Binding("c", "resolve", "Resolve", tooltip="Resolve the highlighted commitment or deal (Deals tab)"),
+        Binding("n", "note", "Note", tooltip="Write a hotwash note: to the note form of the Hotwash tab"),
+        Binding("h", "hot_seat", "Hot seat", tooltip="Enter a move on behalf of a team (hot-seat)"),
+        *(Binding(str(n), f"show_tab('{tab}')", label, group=TABS, tooltip=f"The {label} tab")
+          for n, (tab, label) in enumerate(FAC_TABS.items(), start=1)),
+        *(Binding(f"f{n + 1}", f"show_tab('{tab}')", label, show=False, priority=True)
+          for n, (tab, label) in enumerate(FAC_TABS.items(), start=1)),
+        Binding("f", "ruling_form", "Ruling form", show=False, tooltip="Jump to the ruling form of the Moves tab"),
+        Binding("s", "skip", "Skip", show=False, tooltip="Skip the highlighted inject, with a reason"),
+        Binding("l", "library", "Library inject", show=False, tooltip="Deliver an inject from the library now"),
+        Binding("j", "join_info", "Join commands", show=False, tooltip="What each team runs to join"),
+        Binding("e", "end", "End game", show=False, tooltip="End the game (to the hotwash), or close the hotwash"),
+        Binding("r", "report", "Report", show=False, tooltip="Write the after-action report"),
+        Binding("k", "access", "Codes & connections", show=False, tooltip="Join codes for browsers; who is connected"),
+        Binding("b", "toggle_sidebar", "Sidebar", show=False, tooltip="Hide or show the sidebar of teams and tracks"),
     ]
 
     def compose(self) -> ComposeResult:
         scenario = self.app.session.scenario
-        yield Header()
+        yield ConsoleHeader()
         with Horizontal(id="body"):
             with VerticalScroll(id="sidebar"):
                 yield Label("Teams", classes="heading")
@@ -230,43 +274,49 @@ class FacilitatorScreen(Screen):
                 yield Static("", id="flags", markup=False)
                 yield Label("Happened", classes="heading")
                 yield Static("", id="conditions", markup=False)
-            with TabbedContent(id="tabs", initial="tab-moves"):
-                with TabPane("Situation", id="tab-situation"):
-                    with VerticalScroll():
-                        yield Markdown(id="situation")
-                with TabPane("Injects", id="tab-injects"):
-                    yield DataTable(id="queue", cursor_type="row")
-                    yield Static("", id="queue-detail", markup=False)
-                    with Horizontal(classes="buttons"):
-                        yield Button("Deliver now (d)", id="deliver", variant="primary")
-                        yield Button("Skip… (s)", id="skip")
-                        yield Button("From the library… (l)", id="library")
-                with TabPane("Moves", id="tab-moves"):
-                    yield DataTable(id="moves", cursor_type="row")
-                    yield AdjudicationPanel(scenario, id="adjudication")
-                with TabPane("Deals & ledger", id="tab-deals"):
-                    yield Label("Proposals", classes="heading")
-                    yield DataTable(id="proposals", cursor_type="row")
-                    yield Label("Commitments", classes="heading")
-                    yield DataTable(id="ledger", cursor_type="row")
-                    with Horizontal(classes="buttons"):
-                        yield Button("Resolve selected…", id="resolve")
-                with TabPane("Log", id="tab-log"):
-                    yield RichLog(id="log", markup=False, wrap=True)
-                with TabPane("Hotwash", id="tab-hotwash"):
-                    yield DataTable(id="notes", cursor_type="row")
-                    with Horizontal(classes="row"):
-                        yield Select([("Strength", "strength"), ("Area for improvement", "improvement"),
-                                      ("Improvement-plan item", "plan"), ("Log note", "log")],
-                                     value="strength", allow_blank=False, id="note-category")
-                        yield Select([(t.name, t.id) for t in scenario.teams.values()], prompt="About a team",
-                                     id="note-team")
-                    yield Input(placeholder="Note", id="note-text")
-                    with Horizontal(classes="row"):
-                        yield Input(placeholder="Owner (plan items)", id="note-owner")
-                        yield Input(placeholder="Due (plan items)", id="note-due")
-                        yield Button("Add note", id="add-note")
-        yield Footer()
+            with Vertical(id="main"):
+                yield Static("", id="status-line", markup=False)
+                with TabbedContent(id="tabs", initial="tab-moves"):
+                    with TabPane(self._tab_label("tab-situation"), id="tab-situation"):
+                        with VerticalScroll(id="situation-scroll"):
+                            yield Markdown(id="situation")
+                    with TabPane(self._tab_label("tab-injects"), id="tab-injects"):
+                        yield DataTable(id="queue", cursor_type="row")
+                        yield Static("", id="queue-detail", markup=False)
+                        with Horizontal(classes="buttons"):
+                            yield Button("Deliver now (d)", id="deliver", variant="primary")
+                            yield Button("Skip… (s)", id="skip")
+                            yield Button("From the library… (l)", id="library")
+                    with TabPane(self._tab_label("tab-moves"), id="tab-moves"):
+                        yield MovesTable(id="moves", cursor_type="row")
+                        yield AdjudicationPanel(scenario, id="adjudication")
+                    with TabPane(self._tab_label("tab-deals"), id="tab-deals"):
+                        yield Label("Proposals", classes="heading")
+                        yield LedgerTable(id="proposals", cursor_type="row")
+                        yield Label("Commitments", classes="heading")
+                        yield LedgerTable(id="ledger", cursor_type="row")
+                        with Horizontal(classes="buttons"):
+                            yield Button("Resolve selected… (c)", id="resolve")
+                    with TabPane(self._tab_label("tab-log"), id="tab-log"):
+                        yield RichLog(id="log", markup=False, wrap=True)
+                    with TabPane(self._tab_label("tab-hotwash"), id="tab-hotwash"):
+                        yield DataTable(id="notes", cursor_type="row")
+                        with Horizontal(classes="row"):
+                            yield Dropdown([("Strength", "strength"), ("Area for improvement", "improvement"),
+                                            ("Improvement-plan item", "plan"), ("Log note", "log")],
+                                           value="strength", allow_blank=False, id="note-category")
+                            yield Dropdown([(t.name, t.id) for t in scenario.teams.values()], prompt="About a team",
+                                           id="note-team")
+                        yield Field(placeholder="Note (Enter adds it)", id="note-text")
+                        with Horizontal(classes="row"):
+                            yield Field(placeholder="Owner (plan items)", id="note-owner")
+                            yield Field(placeholder="Due (plan items)", id="note-due")
+                            yield Button("Add note", id="add-note")
+        yield KeysFooter()
+
+    @staticmethod
+    def _tab_label(tab: str) -> str:
+        return f"{FAC_TABS[tab]} {list(FAC_TABS).index(tab) + 1}"
 
     def on_mount(self) -> None:
         self.query_one("#teams", DataTable).add_columns("Team", "Moves", "Ready", "Seen")
@@ -275,6 +325,9 @@ class FacilitatorScreen(Screen):
         self.query_one("#proposals", DataTable).add_columns("Id", "By", "Status", "Parties", "Answers", "Title")
         self.query_one("#ledger", DataTable).add_columns("Id", "Team", "Kind", "Turn", "Status", "Commitment")
         self.query_one("#notes", DataTable).add_columns("Turn", "Category", "Team", "Owner", "Due", "Note")
+        for table, first in (("#moves", ("Move", "Team", "Status", "Ruling", "Headline")),
+                             ("#proposals", ("Id", "Status", "Title")), ("#ledger", ("Id", "Team", "Status", "Commitment"))):
+            self.query_one(table, ShownTable).show_first(*first)  # what a narrow terminal must show first
         self._logged = 0
         self._queue: dict[str, QueuedView] = {}
         self._situation = None
@@ -341,6 +394,7 @@ class FacilitatorScreen(Screen):
             current = view.move(panel.move.id)
             if current != panel.move:
                 panel.load(current)
+        self.show_status(view)
 
     def _show_situation(self, view: View) -> None:
         key = (len(view.injects),)
@@ -378,7 +432,67 @@ class FacilitatorScreen(Screen):
     # -- actions --------------------------------------------------------------------------
 
     def action_show_tab(self, tab: str) -> None:
+        """Show a tab and put the focus on its table (or text), so arrows work there at once."""
         self.query_one("#tabs", TabbedContent).active = tab
+        self.set_focus(self.query_one(TAB_FOCUS[tab]))  # at once: a focus that came later would pull its tab back
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_shown(self) -> None:
+        """Whichever way a tab came to show (a key, a click, a new phase), the focus goes into it,
+        not left behind in a hidden tab. The tab showing now counts, not the event's: a late
+        event must not pull back a tab the user has left."""
+        tabs = self.query_one("#tabs", TabbedContent)
+        pane = tabs.active_pane
+        if pane is not None and (self.focused is None or pane not in self.focused.ancestors):
+            self.set_focus(self.query_one(TAB_FOCUS[tabs.active]))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen("Keys: the facilitator's console", FACILITATOR_HELP, [
+            ("Anywhere in this console (one-letter keys: where no text field has the focus)",
+             key_rows(self.app, self.BINDINGS)),
+            ("In the moves of the Moves tab (3)", key_rows(self.app, MovesTable.BINDINGS)),
+            ("In the proposals and commitments of the Deals tab (4)", key_rows(self.app, LedgerTable.BINDINGS)),
+            ("In forms and dialogs", FORMS),
+        ]))
+
+    def action_ruling_form(self) -> None:
+        self.query_one("#tabs", TabbedContent).active = "tab-moves"
+        panel = self.query_one(AdjudicationPanel)
+        if not panel.display:
+            self.notify("Nothing to rule on before the moves are revealed", severity="warning")
+        elif panel.move is None:
+            self.notify("Highlight a move in the Moves tab first", severity="warning")
+            self.set_focus(self.query_one("#moves"))
+        else:
+            self.set_focus(self.query_one("#outcome"))
+
+    def action_note(self) -> None:
+        self.query_one("#tabs", TabbedContent).active = "tab-hotwash"
+        self.set_focus(self.query_one("#note-text"))
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one("#sidebar")
+        shown = sidebar.display
+        self.set_class(shown, "sidebar-off")
+        self.set_class(not shown, "sidebar-on")
+
+    @on(Input.Submitted, "#adjudication Input")
+    def _rule_entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_rule()  # Enter in the ruling form rules, as u and the Rule button do
+
+    @on(Input.Submitted, "#note-text, #note-owner, #note-due")
+    def _note_entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._add_note()
+
+    def show_status(self, view: View) -> None:
+        """Who is ready, on one line: shown where the sidebar is hidden (a narrow terminal, or b)."""
+        waiting = [team for team, t in view.teams.items() if not t.ready]
+        ready = len(view.teams) - len(waiting)
+        line = f"Ready {ready}/{len(view.teams)}" + (f", waiting for {', '.join(waiting)}" if waiting else "")
+        line += " · b: teams and tracks"
+        self.query_one("#status-line", Static).update(line)
 
     def action_advance(self) -> None:
         phase = self.app.session.state.phase.value
@@ -489,8 +603,11 @@ class FacilitatorScreen(Screen):
         self.app.push_screen(ConfirmScreen(question, "End"), lambda yes: yes and self.app.act(cmd.End()))
 
     @on(Button.Pressed, "#resolve")
-    def _resolve(self) -> None:
-        item = selected_key(self.query_one("#ledger", DataTable)) or selected_key(self.query_one("#proposals", DataTable))
+    def action_resolve(self) -> None:
+        tables = [self.query_one("#ledger", DataTable), self.query_one("#proposals", DataTable)]
+        if self.focused is tables[1]:
+            tables.reverse()  # the table with the focus first
+        item = next(filter(None, map(selected_key, tables)), None)
         choices = self.app.session.resolution_choices(item) if item else []
         if not choices:
             self.notify("Select a commitment or a deal first", severity="warning")
@@ -529,6 +646,11 @@ class FacilitatorScreen(Screen):
             ("End the game", "To the hotwash, or close the hotwash", self.action_end),
             ("Write the after-action report", "HTML, Markdown or PDF, from what happened", self.action_report),
             ("Join codes and connections", "Who may join from a browser, who is connected, from where", self.action_access),
+            ("Resolve the selected commitment or deal", "Carried out, lapsed, violated... (c)", self.action_resolve),
+            ("Write a hotwash note", "Strengths, areas for improvement, plan items (n)", self.action_note),
+            ("Go to the ruling form", "Of the move highlighted in the Moves tab (f)", self.action_ruling_form),
+            ("Hide or show the sidebar", "Teams, tracks and what happened (b)", self.action_toggle_sidebar),
+            ("Keys and help", "Every key of this console (F1 or ?)", self.action_help),
         ]
 
     def action_access(self) -> None:
@@ -540,3 +662,18 @@ class FacilitatorScreen(Screen):
         from .report import ReportScreen
 
         self.app.push_screen(ReportScreen(self.app.session.path))
+
+
+FACILITATOR_HELP = """\
+The tabs are on the right: 1 Situation, 2 Injects, 3 Moves, 4 Deals (and the ledger), 5 Log, 6 Hotwash \
+(F2 to F7 pick them too, even while you type in a field). Each puts the focus on its table. The \
+sidebar on the left shows the teams (who is ready, who is connected), the tracks and what has \
+happened; b hides or shows it (it starts hidden in a narrow terminal, where a line above the \
+tabs says who is ready).
+
+A turn: a delivers the injects and opens moves; when the teams are ready, a closes and reveals \
+them (asked first). In the Moves tab highlight a move, Enter (or f) goes to its ruling form: \
+choose the outcome (or the dice), write the narrative, and Enter (or u) rules; the next move \
+without a ruling is highlighted. a again goes on to the next turn.
+
+One-letter keys are typed into a text field while it has the focus: Escape leaves the field."""
