@@ -22,13 +22,14 @@ from textual.widgets import (
     TabPane,
 )
 
-from .. import adjudication
+from .. import adjudication, views
 from .. import commands as cmd
 from ..events import Outcome, Phase
 from ..narrate import describe, effects_text, parse_effects
 from ..session import FACILITATOR, Refused, UnruledMoves
 from ..text import visible
-from ..views import MoveView, QueuedView, View
+from ..views import ConditionView, MoveView, NoteView, QueuedView, View
+from .following import Current, Keyed
 from .help import FORMS, HelpScreen, key_rows
 from .widgets import (
     ConfirmScreen,
@@ -47,6 +48,8 @@ from .widgets import (
     plain,
     seen_text,
     selected_key,
+    show_current,
+    upsert_rows,
 )
 
 
@@ -62,6 +65,8 @@ def join_commands(session) -> str:
     lines += ["", "The facilitator can reopen this console with:", f"  exercise facilitate {session.path}"]
     return "\n".join(lines)
 
+
+LOG_LINES = 500  # the log tab starts with the last this many events
 
 FAC_TABS = {"tab-situation": "Situation", "tab-injects": "Injects", "tab-moves": "Moves",
             "tab-deals": "Deals", "tab-log": "Log", "tab-hotwash": "Hotwash"}
@@ -332,15 +337,37 @@ class FacilitatorScreen(Screen):
         self._queue: dict[str, QueuedView] = {}
         self._situation = None
         self._phase = None
+        self._injects: Keyed | None = None  # what show_view keeps of the whole record
+        self._conditions: list[ConditionView] = []
+        self._notes: list[NoteView] = []
+        self._moves, self._proposals, self._commitments = Current(), Current(), Current()  # what is current
+        self._turn = 0
         self.show_view()
         self.notify(f"Teams join with: exercise join {self.app.session.path} --team ID  (j shows all)", timeout=10)
 
     # -- showing --------------------------------------------------------------------------
 
     def show_view(self) -> None:
+        """Show the session now. The first time reads the whole record; after that the view of
+        what the new events touched (``following``), so a refresh costs the same however long
+        the game."""
         session = self.app.session
         scenario = session.scenario
-        view = session.view(FACILITATOR)
+        new = session.events_since(self._logged, None if self._injects is not None else LOG_LINES)
+        if self._injects is None:
+            whole = session.view(FACILITATOR, "all")
+            self._injects = Keyed(whole.injects)
+            self._conditions, self._notes = list(whole.conditions), list(whole.notes)
+            view, touched = session.view(FACILITATOR, "now"), None
+        else:
+            touched = views.touched(new)
+            view = session.view(FACILITATOR, "now", touched)
+            self._injects.follow(view.injects)
+            self._conditions += views.conditions_in(new, FACILITATOR)
+            self._notes += views.notes_in(new, FACILITATOR)
+            if view.turn != self._turn:  # a new turn: what is current is another set
+                view, touched = session.view(FACILITATOR, "now"), None
+        self._turn = view.turn
         self.app.title = header_text(view, scenario) + " · facilitator"
         self.app.sub_title = view.scenario.title
         if view.phase != self._phase:  # show the tab the new phase is about
@@ -350,62 +377,65 @@ class FacilitatorScreen(Screen):
         fill_table(self.query_one("#teams", DataTable), [
             (tid, [t.name, str(t.moves_this_turn), "✓" if t.ready else "", seen_text(presence.get(tid))])
             for tid, t in view.teams.items()])
-        self.query_one(TracksPanel).show(view, list(view.history))
+        self.query_one(TracksPanel).show(view)
         flags = [f.label for f in view.flags.values() if f.value]
         self.query_one("#flags", Static).update("Flags set: " + (", ".join(flags) or "none"))
-        happened = [f"T{c.turn} {'+' if c.holds else '-'} {c.kind.replace('_', ' ')}: "
-                    f"{c.team + ' ' if c.team else ''}{c.item}" for c in view.conditions[-12:]]
-        holding = [c.item for c in view.conditions if c.kind == "end_state"]
-        holding = [item for item in dict.fromkeys(holding)
-                   if next(c.holds for c in reversed(view.conditions) if c.item == item)]
-        end_states = scenario.end_states
-        if view.end_state:
-            happened.insert(0, f"END STATE: {end_states[view.end_state].label}")
-        elif holding:
-            happened.insert(0, f"End state reached now: {end_states[holding[0]].label}")
-        self.query_one("#conditions", Static).update("\n".join(happened) or "nothing yet")
-        self._show_situation(view)
+        self._show_conditions(view)
+        self._show_situation()
         queue = view.queue or ()
         self._queue = {q.entry: q for q in queue}  # for the notes of the highlighted entry
         fill_table(self.query_one("#queue", DataTable), [
             (q.entry, [q.entry, q.reason, ", ".join(q.recipients), q.title]) for q in queue])
         self._show_queue_detail()
-        moves = [m for m in view.moves if m.turn == view.turn or (m.revealed and not m.ruling)]
-        fill_table(self.query_one("#moves", DataTable), [
-            (m.id, [m.id, str(m.turn), m.team, m.kind, m.status.value,
-                    m.ruling.outcome.value if m.ruling else "", plain(m.headline)]) for m in moves])
-        fill_table(self.query_one("#proposals", DataTable), [
-            (p.id, [p.id, p.by, p.status.value, ", ".join(p.parties),
-                    ", ".join(f"{t} {a.value}" for t, a in p.answers.items()), plain(p.title)])
-            for p in view.proposals])
-        fill_table(self.query_one("#ledger", DataTable), [
-            (c.id, [c.id, c.team, c.kind, str(c.turn), c.status.replace("_", " "), plain(c.text)])
-            for c in view.commitments])
-        fill_table(self.query_one("#notes", DataTable), [
-            (str(i), [str(n.turn), n.category, n.team, plain(n.owner), plain(n.due), plain(n.text)])
-            for i, n in enumerate(view.notes)])
+        this_turn = [m for m in view.moves if m.turn == view.turn]
+        show_current(self.query_one("#moves", DataTable), self._moves, this_turn, touched, lambda m: [
+            m.id, str(m.turn), m.team, m.kind, m.status.value, m.ruling.outcome.value if m.ruling else "",
+            plain(m.headline)])
+        show_current(self.query_one("#proposals", DataTable), self._proposals, view.proposals, touched, lambda p: [
+            p.id, p.by, p.status.value, ", ".join(p.parties), ", ".join(f"{t} {a.value}" for t, a in p.answers.items()),
+            plain(p.title)])
+        show_current(self.query_one("#ledger", DataTable), self._commitments, view.commitments, touched, lambda c: [
+            c.id, c.team, c.kind, str(c.turn), c.status.replace("_", " "), plain(c.text)])
+        notes = self.query_one("#notes", DataTable)
+        upsert_rows(notes, [(str(i), [str(n.turn), n.category, n.team, plain(n.owner), plain(n.due), plain(n.text)])
+                            for i, n in enumerate(self._notes) if i >= notes.row_count])
         log = self.query_one("#log", RichLog)
-        for event in session.log[self._logged:]:
+        if touched is None and new and self._logged == 0 and session.applied > len(new):
+            log.write(f"({session.applied - len(new)} earlier events: exercise export {session.path} has them all)")
+        for event in new:
             log.write(plain(describe(event, scenario)))
-        self._logged = len(session.log)
+        self._logged = session.applied
         panel = self.query_one(AdjudicationPanel)
-        panel.display = any(m.revealed for m in moves)  # nothing to rule on before a reveal
+        panel.display = any(m.revealed for m in self._moves.items.values())  # nothing to rule on before a reveal
         if panel.move is not None:
-            current = view.move(panel.move.id)
+            current = self._moves.items.get(panel.move.id)
             if current != panel.move:
                 panel.load(current)
         self.show_status(view)
 
-    def _show_situation(self, view: View) -> None:
-        key = (len(view.injects),)
+    def _show_conditions(self, view: View) -> None:
+        """The sidebar's "Happened": the end state reached, if any, and the last condition changes."""
+        happened = [f"T{c.turn} {'+' if c.holds else '-'} {c.kind.replace('_', ' ')}: "
+                    f"{c.team + ' ' if c.team else ''}{c.item}" for c in self._conditions[-12:]]
+        end_states = self.app.session.scenario.end_states
+        holding = [h.item for h in view.holding if h.kind == "end_state"]
+        if view.end_state:
+            happened.insert(0, f"END STATE: {end_states[view.end_state].label}")
+        elif holding:
+            happened.insert(0, f"End state reached now: {end_states[holding[0]].label}")
+        self.query_one("#conditions", Static).update("\n".join(happened) or "nothing yet")
+
+    def _show_situation(self) -> None:
+        injects = list(self._injects.items.values()) if self._injects else []
+        key = (len(injects),)
         if key == self._situation:
             return  # keep the reader's scroll position
         self._situation = key
         info = self.app.session.scenario.info
         parts = [f"# {info.title}", info.background.strip()]
-        if view.injects:
+        if injects:
             parts.append("## Injects delivered")
-        for d in reversed(view.injects):
+        for d in reversed(injects):
             parts.append(f"### {d.id} · turn {d.turn} · {d.title}\n\n"
                          f"*From {d.sender}, by {d.channel}, to {', '.join(d.recipients)}* — source: {d.source}\n\n"
                          f"{d.body.strip()}")
@@ -427,7 +457,7 @@ class FacilitatorScreen(Screen):
     @on(DataTable.RowHighlighted, "#moves")
     def _move_row(self, event: DataTable.RowHighlighted) -> None:
         move_id = event.row_key.value if event.row_key else None
-        self.query_one(AdjudicationPanel).load(self.app.session.view(FACILITATOR).move(move_id))
+        self.query_one(AdjudicationPanel).load(self.app.session.view(FACILITATOR, "now").move(move_id))
 
     # -- actions --------------------------------------------------------------------------
 
@@ -517,7 +547,7 @@ class FacilitatorScreen(Screen):
             self.notify(str(exc), title="Refused", severity="error")
             return
         self.app.refresh_console()
-        self.notify(header_text(self.app.session.view(FACILITATOR), self.app.session.scenario))
+        self.notify(header_text(self.app.session.view(FACILITATOR, "now"), self.app.session.scenario))
 
     def action_deliver(self) -> None:
         entry = selected_key(self.query_one("#queue", DataTable))

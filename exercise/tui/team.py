@@ -20,10 +20,12 @@ from textual.widgets import (
 )
 
 from .. import commands as cmd
+from .. import views
 from ..events import Answer, MoveStatus, Phase, ProposalStatus
 from ..model import ALL_TEAMS, Scenario
 from ..narrate import parse_effects
 from ..views import CommitmentView, MoveView, ProposalView, View
+from .following import Current, Keyed
 from .help import FORMS, HelpScreen, key_rows
 from .widgets import (
     ConfirmScreen,
@@ -37,6 +39,8 @@ from .widgets import (
     header_text,
     plain,
     selected_key,
+    show_current,
+    upsert_rows,
 )
 
 OBJECTIVE_MARK = {True: "✓ met", False: "not met"}
@@ -170,6 +174,10 @@ class TeamScreen(Screen):
             self.query_one(table, ShownTable).show_first(*first)  # what a narrow terminal must show first
         self._setup_deals()
         self._brief = self._inbox = None
+        self._injects: Keyed | None = None  # what show_view keeps of the whole record
+        self._record = Keyed(())
+        self._proposals, self._mine = Current(), Current()  # what is current
+        self._seen = self._turn = 0
         self.show_view()
         self.query_one("#kind").focus()  # the composer is what a team uses most
         self._restore_draft()
@@ -182,7 +190,7 @@ class TeamScreen(Screen):
         composer = self.query_one(MoveComposer)
         if draft and not composer.is_blank(draft):
             editing = draft.get("editing")
-            mine = {m.id for m in self.app.session.view(self.team).moves if m.status is MoveStatus.SUBMITTED}
+            mine = {m.id for m in self.app.session.view(self.team, "now").moves if m.status is MoveStatus.SUBMITTED}
             composer.fill(draft, editing if editing in mine else None)
             self.notify("The move you were composing is back.", title="Draft restored")
         self._kept = composer.draft()
@@ -198,43 +206,63 @@ class TeamScreen(Screen):
         self._kept = draft
 
     def show_view(self) -> None:
+        """Show the session now. The first time reads the whole record; after that the view of
+        what the new events touched (``following``), so a refresh costs the same however long
+        the game."""
         session = self.app.session
-        view = session.view(self.team)
+        new = session.events_since(self._seen) if self._injects is not None else []
+        self._seen = session.applied
+        if self._injects is None:
+            whole = session.view(self.team, "all")
+            self._injects, self._record = Keyed(whole.injects), Keyed(m for m in whole.moves if m.revealed)
+            record_rows = list(self._record.items)
+            view, touched = session.view(self.team, "now"), None
+        else:
+            touched = views.touched(new)
+            view = session.view(self.team, "now", touched)
+            self._injects.follow(view.injects)
+            record_rows = self._record.follow(m for m in view.moves if m.revealed)
+            if view.turn != self._turn:  # a new turn: what is current is another set
+                view, touched = session.view(self.team, "now"), None
+        self._turn = view.turn
         name = session.scenario.teams[self.team].name
         ready = view.teams[self.team].ready
         ready_now = ready and view.phase is Phase.MOVES
         self.app.title = f"{name} · {header_text(view, session.scenario)}" + (" · ready" if ready_now else "")
         self.app.sub_title = view.scenario.title
-        met = {c.item: c.holds for c in view.conditions if c.kind == "objective"}
-        brief_key = tuple(sorted(met.items()))
+        met = {h.item: True for h in view.holding if h.kind == "objective"}
+        brief_key = tuple(sorted(met))
         if brief_key != self._brief:
             self._brief = brief_key
             self.query_one("#brief", Markdown).update(brief_markdown(session.scenario, self.team, met))
-        if len(view.injects) != self._inbox:
-            self._inbox = len(view.injects)
+        injects = list(self._injects.items.values())
+        if len(injects) != self._inbox:
+            self._inbox = len(injects)
             parts = [f"### {d.id} · turn {d.turn} · {d.title}\n\n*From {d.sender}, by {d.channel}*"
                      f" — source: {d.source}\n\n{d.body.strip()}"
                      + ("\n\n**To discuss:**\n" + "\n".join(f"- {q}" for q in d.questions) if d.questions else "")
-                     for d in reversed(view.injects)]
+                     for d in reversed(injects)]
             self.query_one("#inbox", Markdown).update("\n\n---\n\n".join(parts) or "Nothing delivered yet.")
-        fill_table(self.query_one("#proposals", DataTable), [
-            (p.id, [p.id, p.by, p.status.value, ", ".join(f"{t} {a.value}" for t, a in p.answers.items()),
-                    plain(p.title), plain("; ".join(p.terms))])
-            for p in view.proposals if self.team in p.parties])
-        fill_table(self.query_one("#record", DataTable), [
+        mine = [p for p in view.proposals if self.team in p.parties]
+        show_current(self.query_one("#proposals", DataTable), self._proposals, mine, touched, lambda p: [
+            p.id, p.by, p.status.value, ", ".join(f"{t} {a.value}" for t, a in p.answers.items()),
+            plain(p.title), plain("; ".join(p.terms))])
+        moves = self._record.items
+        upsert_rows(self.query_one("#record", DataTable), [  # in the order revealed: new ones at the end
             (m.id, [str(m.turn), m.id, m.team, m.kind, m.ruling.outcome.value if m.ruling else "",
                     plain(m.headline), plain(m.ruling.narrative) if m.ruling else ""])
-            for m in reversed(view.moves) if m.revealed])
+            for m in (moves[i] for i in record_rows)])
         mine = [m for m in view.moves if m.team == self.team and m.turn == view.turn]
-        fill_table(self.query_one("#my-moves", DataTable), [
-            (m.id, [m.id, m.kind, m.status.value, plain(m.headline)]) for m in mine])
-        self.query_one(TracksPanel).show(view, list(view.history))
+        show_current(self.query_one("#my-moves", DataTable), self._mine, mine, touched,
+                     lambda m: [m.id, m.kind, m.status.value, plain(m.headline)])
+        self.query_one(TracksPanel).show(view)
         self.query_one("#ready", Button).label = "Not ready (^g)" if ready else "Ready (^g)"
         submit = self.query_one("#submit-move", Button)  # a move can be entered while moves are open
         submit.disabled = view.phase is not Phase.MOVES
         submit.tooltip = "Moves are not open now" if submit.disabled else None
-        answerable = [(f"{d.id}: {d.title}", d.id) for d in view.injects]
-        answerable += [(f"{p.id}: {p.title}", p.id) for p in view.proposals if p.status is ProposalStatus.OPEN]
+        answerable = [(f"{d.id}: {d.title}", d.id) for d in injects]
+        answerable += [(f"{p.id}: {p.title}", p.id) for p in self._proposals.items.values()
+                       if p.status is ProposalStatus.OPEN]
         self.query_one(MoveComposer).set_answerable(answerable)
         self.show_deals(view)
 
@@ -312,7 +340,7 @@ class TeamScreen(Screen):
         self.action_cancel_edit()
 
     def _myselected_key(self) -> MoveView | None:
-        return self.app.session.view(self.team).move(selected_key(self.query_one("#my-moves", DataTable)))
+        return self.app.session.view(self.team, "now").move(selected_key(self.query_one("#my-moves", DataTable)))
 
     def action_edit(self) -> None:
         move = self._myselected_key()
@@ -345,7 +373,7 @@ class TeamScreen(Screen):
         self.action_withdraw()
 
     def action_ready(self) -> None:
-        ready = self.app.session.view(self.team).teams[self.team].ready
+        ready = self.app.session.view(self.team, "now").teams[self.team].ready
         self.app.act(cmd.Ready(self.team, not ready))
 
     @on(Button.Pressed, "#ready")

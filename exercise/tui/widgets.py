@@ -8,6 +8,9 @@ nothing: ``fill_table`` and ``options`` make every string cell and option plain 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from rich.text import Text
 from textual import events, on
 from textual._two_way_dict import TwoWayDict
@@ -37,6 +40,7 @@ from ..events import Phase
 from ..model import ALL_TEAMS, Commitment, Scenario
 from ..text import visible
 from ..views import MoveView, View
+from .following import Current
 
 PHASES = {Phase.BRIEFING: "briefing: injects to deliver", Phase.MOVES: "moves open",
           Phase.ADJUDICATION: "adjudication", Phase.HOTWASH: "hotwash", Phase.ENDED: "ended"}
@@ -80,13 +84,16 @@ class TracksPanel(Vertical):
                 yield Label("", id=f"value-{track.id}", classes="track-value")
                 yield Sparkline([track.start], id=f"spark-{track.id}", classes="track-spark")
 
-    def show(self, view: View, history: list[tuple[int, str, int]] | None = None) -> None:
-        """Show the values of ``view`` and, if given, each track's (turn, track, value) history."""
+    def show(self, view: View) -> None:
+        """Show the values of ``view`` and each track's recent course (``View.series``)."""
         for name, track in view.tracks.items():
             self.query_one(f"#value-{name}", Label).update(f"{track.value:>2}/{track.max}")
-            if history is not None:
-                values = [value for _, n, value in history if n == name]
-                self.query_one(f"#spark-{name}", Sparkline).data = values or [track.value]
+            spark = self.query_one(f"#spark-{name}", Sparkline)
+            values = list(view.series.get(name, ())) or [track.value]
+            if len(set(values)) == 1:
+                values = values[:1]  # a track that has not moved: a flat line, not a row of full bars
+            if spark.data != values:
+                spark.data = values
 
 
 class ConsoleHeader(Header):
@@ -438,20 +445,60 @@ def selected_key(table: DataTable) -> str | None:
 
 
 def fill_table(table: DataTable, rows: list[tuple[str, list]]) -> None:
-    """Replace a table's rows, keeping the cursor on the same row where it still exists.
+    """Make a table show ``rows`` (key, cells), changing only the cells and rows that differ.
 
-    String cells are shown as plain text, never as markup.
+    The cursor and the scroll position stay where they are. String cells are shown as plain
+    text, never as markup. Rows keep their order: new keys are added at the end, and only if
+    the kept rows would change order is the table refilled.
     """
     rows = [(key, [plain(c) if isinstance(c, str) else c for c in cells]) for key, cells in rows]
-    keep = selected_key(table)
-    current = [(key.value, [table.get_cell(key, col) for col in table.columns]) for key in table.rows]
-    if current == rows:
+    wanted = {key for key, _ in rows}
+    old = [key.value for key in table.rows]
+    staying = [key for key in old if key in wanted]
+    if [key for key, _ in rows[:len(staying)]] != staying:
+        _refill(table, rows)
         return
+    for key in old:
+        if key not in wanted:
+            table.remove_row(key)
+    columns = list(table.columns)
+    for key, cells in rows[:len(staying)]:
+        for column, cell in zip(columns, cells, strict=False):
+            if table.get_cell(key, column) != cell:
+                table.update_cell(key, column, cell, update_width=True)
+    for key, cells in rows[len(staying):]:
+        table.add_row(*cells, key=key)
+
+
+def upsert_rows(table: DataTable, rows: list[tuple[str, list]]) -> None:
+    """Add ``rows`` to a table, or update the rows of their keys already in it (no row is removed)."""
+    columns = list(table.columns)
+    for key, cells in rows:
+        cells = [plain(c) if isinstance(c, str) else c for c in cells]
+        if key in table.rows:
+            for column, cell in zip(columns, cells, strict=False):
+                if table.get_cell(key, column) != cell:
+                    table.update_cell(key, column, cell, update_width=True)
+        else:
+            table.add_row(*cells, key=key)
+
+
+def show_current(table: DataTable, current: Current, items: Iterable[Any], touched: list[str] | None,
+                 cells: Callable[[Any], list]) -> None:
+    """A table of what is current (``following.Current``): refilled when ``touched`` is None
+    (``items`` are all there are), else changed row by row (``items`` are those touched)."""
+    if touched is None:
+        current.reset(items)
+        fill_table(table, [(i.id, cells(i)) for i in current.items.values()])
+    else:
+        upsert_rows(table, [(i, cells(current.items[i])) for i in current.update(items)])
+
+
+def _refill(table: DataTable, rows: list[tuple[str, list]]) -> None:
+    keep = selected_key(table)
     table.clear()
     for key, cells in rows:
         table.add_row(*cells, key=key)
     keys = [key for key, _ in rows]
     if keep in keys:
         table.move_cursor(row=keys.index(keep))
-
-
