@@ -202,14 +202,13 @@ def test_two_browser_tabs_a_team_and_the_facilitator(session_path, tmp_path):
             team, _ = _tab(browser, base)
             _join(facilitator, codes["facilitator"])
             _join(team, codes["blue"])
-            # the team's composer has the focus: choose the kind, type the headline, submit
+            # the team's composer has the focus: choose the kind (which moves on to the headline),
+            # type the headline, submit
             team.keyboard.press("Enter")
             team.wait_for_timeout(500)
             team.keyboard.press("ArrowDown")
             team.keyboard.press("Enter")
             team.wait_for_timeout(500)
-            team.keyboard.press("Tab")
-            team.wait_for_timeout(300)
             team.keyboard.type(headline, delay=20)
             team.wait_for_timeout(800)  # keys travel to the app in order, but take time to land
             team.keyboard.press("Control+s")
