@@ -70,3 +70,31 @@ async def test_a_console_refreshed_by_changes_shows_what_a_fresh_one_shows(tmp_p
                 async with fresh.run_test(size=(160, 48)) as fresh_pilot:
                     await fresh_pilot.pause()
                     assert shown(live) == shown(fresh), f"after {command}"
+
+
+@run_async
+async def test_the_record_follows_the_newest_unless_the_reader_moved_back(tmp_path):
+    path = tmp_path / "g.session"
+    Session.create(path, SCENARIO).close()
+    commands = list(steps())
+    with Session.open(path) as other:
+        for command, actor in commands[:10]:  # up to turn 1's rulings: m1 and m2 revealed
+            other.act(command, actor)
+        app = ConsoleApp(Session.open(path), "blue", poll=False)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            record = app.screen.query_one("#record", DataTable)
+            assert record.row_count >= 2 and record.cursor_row == record.row_count - 1
+            for command, actor in commands[10:]:
+                other.act(command, actor)
+            (revealed,) = [e for e in other.act(cmd.Advance(), FACILITATOR)  # turn 3's move revealed: one more row
+                           if isinstance(e, ev.MovesRevealed)]
+            app.check_for_changes()
+            await pilot.pause()
+            assert record.cursor_row == record.row_count - 1 > 1
+            record.move_cursor(row=0)
+            (late,) = revealed.moves
+            other.act(cmd.Adjudicate(late, "Noted", outcome=ev.Outcome.SUCCESS), FACILITATOR)
+            app.check_for_changes()
+            await pilot.pause()
+            assert record.cursor_row == 0

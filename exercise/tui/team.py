@@ -248,10 +248,14 @@ class TeamScreen(Screen):
             p.id, p.by, p.status.value, ", ".join(f"{t} {a.value}" for t, a in p.answers.items()),
             plain(p.title), plain("; ".join(p.terms))])
         moves = self._record.items
-        upsert_rows(self.query_one("#record", DataTable), [  # in the order revealed: new ones at the end
+        record = self.query_one("#record", DataTable)
+        at_end = record.cursor_row >= record.row_count - 1
+        upsert_rows(record, [  # in the order revealed: new ones at the end
             (m.id, [str(m.turn), m.id, m.team, m.kind, m.ruling.outcome.value if m.ruling else "",
                     plain(m.headline), plain(m.ruling.narrative) if m.ruling else ""])
             for m in (moves[i] for i in record_rows)])
+        if at_end and record.row_count:  # the cursor follows the newest, unless the reader moved it back
+            record.move_cursor(row=record.row_count - 1, animate=False)
         mine = [m for m in view.moves if m.team == self.team and m.turn == view.turn]
         show_current(self.query_one("#my-moves", DataTable), self._mine, mine, touched,
                      lambda m: [m.id, m.kind, m.status.value, plain(m.headline)])
