@@ -14,7 +14,6 @@ from textual.widgets import (
     DataTable,
     Input,
     Label,
-    Markdown,
     RichLog,
     Select,
     Static,
@@ -38,6 +37,7 @@ from .widgets import (
     Field,
     InfoScreen,
     KeysFooter,
+    LazyMarkdown,
     MoveComposer,
     PromptScreen,
     ShownTable,
@@ -284,7 +284,7 @@ class FacilitatorScreen(Screen):
                 with TabbedContent(id="tabs", initial="tab-moves"):
                     with TabPane(self._tab_label("tab-situation"), id="tab-situation"):
                         with VerticalScroll(id="situation-scroll"):
-                            yield Markdown(id="situation")
+                            yield LazyMarkdown(id="situation")
                     with TabPane(self._tab_label("tab-injects"), id="tab-injects"):
                         yield DataTable(id="queue", cursor_type="row")
                         yield Static("", id="queue-detail", markup=False)
@@ -441,7 +441,7 @@ class FacilitatorScreen(Screen):
                          f"{d.body.strip()}")
             if d.questions:
                 parts.append("**Discussion questions**\n\n" + "\n".join(f"- {q}" for q in d.questions))
-        self.query_one("#situation", Markdown).update("\n\n".join(parts))
+        self.query_one("#situation", LazyMarkdown).show("\n\n".join(parts))
 
     def _show_queue_detail(self) -> None:
         entry = selected_key(self.query_one("#queue", DataTable))

@@ -32,6 +32,7 @@ from .widgets import (
     ConsoleHeader,
     Field,
     KeysFooter,
+    LazyMarkdown,
     MoveComposer,
     ShownTable,
     TracksPanel,
@@ -131,7 +132,7 @@ class TeamScreen(Screen):
             with TabbedContent(id="team-tabs", initial="tab-inbox"):
                 with TabPane(self._tab_label("tab-brief"), id="tab-brief"):
                     with VerticalScroll(id="brief-scroll"):
-                        yield Markdown(id="brief")
+                        yield LazyMarkdown(id="brief")
                 with TabPane(self._tab_label("tab-inbox"), id="tab-inbox"):
                     with VerticalScroll(id="inbox-scroll"):
                         yield Markdown(id="inbox")
@@ -234,7 +235,7 @@ class TeamScreen(Screen):
         brief_key = tuple(sorted(met))
         if brief_key != self._brief:
             self._brief = brief_key
-            self.query_one("#brief", Markdown).update(brief_markdown(session.scenario, self.team, met))
+            self.query_one("#brief", LazyMarkdown).show(brief_markdown(session.scenario, self.team, met))
         injects = list(self._injects.items.values())
         if len(injects) != self._inbox:
             self._inbox = len(injects)

@@ -26,6 +26,7 @@ from textual.widgets import (
     Header,
     Input,
     Label,
+    Markdown,
     Select,
     SelectionList,
     Sparkline,
@@ -44,6 +45,29 @@ from .following import Current
 
 PHASES = {Phase.BRIEFING: "briefing: injects to deliver", Phase.MOVES: "moves open",
           Phase.ADJUDICATION: "adjudication", Phase.HOTWASH: "hotwash", Phase.ENDED: "ended"}
+
+
+class LazyMarkdown(Markdown):
+    """A Markdown document rendered only while it is on screen: a long brief in a hidden tab
+    costs nothing at start, and is rendered (once per change) when its tab first shows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._text: str | None = None
+        self._rendered: str | None = None
+
+    def show(self, text: str) -> None:
+        self._text = text
+        if self.is_on_screen:
+            self._render_text()
+
+    def on_show(self) -> None:
+        self._render_text()
+
+    def _render_text(self) -> None:
+        if self._text is not None and self._text != self._rendered:
+            self._rendered = self._text
+            self.update(self._text)
 
 
 def header_text(view: View, scenario: Scenario) -> str:
