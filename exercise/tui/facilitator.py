@@ -28,7 +28,7 @@ from ..narrate import describe, effects_text, parse_effects
 from ..session import FACILITATOR, Refused, UnruledMoves
 from ..text import visible
 from ..views import ConditionView, MoveView, NoteView, QueuedView, View
-from .following import Current, Keyed
+from .following import ById
 from .help import FORMS, HelpScreen, key_rows
 from .widgets import (
     ConfirmScreen,
@@ -337,10 +337,10 @@ class FacilitatorScreen(Screen):
         self._queue: dict[str, QueuedView] = {}
         self._situation = None
         self._phase = None
-        self._injects: Keyed | None = None  # what show_view keeps of the whole record
+        self._injects: ById | None = None  # what show_view keeps of the whole record
         self._conditions: list[ConditionView] = []
         self._notes: list[NoteView] = []
-        self._moves, self._proposals, self._commitments = Current(), Current(), Current()  # what is current
+        self._moves, self._proposals, self._commitments = ById(), ById(), ById()  # what is current
         self._turn = 0
         self.show_view()
         self.notify(f"Teams join with: exercise join {self.app.session.path} --team ID  (j shows all)", timeout=10)
@@ -356,13 +356,13 @@ class FacilitatorScreen(Screen):
         new = session.events_since(self._logged, None if self._injects is not None else LOG_LINES)
         if self._injects is None:
             whole = session.view(FACILITATOR, "all")
-            self._injects = Keyed(whole.injects)
+            self._injects = ById(whole.injects)
             self._conditions, self._notes = list(whole.conditions), list(whole.notes)
             view, touched = session.view(FACILITATOR, "now"), None
         else:
             touched = views.touched(new)
             view = session.view(FACILITATOR, "now", touched)
-            self._injects.follow(view.injects)
+            self._injects.update(view.injects)
             self._conditions += views.conditions_in(new, FACILITATOR)
             self._notes += views.notes_in(new, FACILITATOR)
             if view.turn != self._turn:  # a new turn: what is current is another set

@@ -25,7 +25,7 @@ from ..events import Answer, MoveStatus, Phase, ProposalStatus
 from ..model import ALL_TEAMS, Scenario
 from ..narrate import parse_effects
 from ..views import CommitmentView, MoveView, ProposalView, View
-from .following import Current, Keyed
+from .following import ById
 from .help import FORMS, HelpScreen, key_rows
 from .widgets import (
     ConfirmScreen,
@@ -175,9 +175,9 @@ class TeamScreen(Screen):
             self.query_one(table, ShownTable).show_first(*first)  # what a narrow terminal must show first
         self._setup_deals()
         self._brief = self._inbox = None
-        self._injects: Keyed | None = None  # what show_view keeps of the whole record
-        self._record = Keyed(())
-        self._proposals, self._mine = Current(), Current()  # what is current
+        self._injects: ById | None = None  # what show_view keeps of the whole record
+        self._record = ById()
+        self._proposals, self._mine = ById(), ById()  # what is current
         self._seen = self._turn = 0
         self.show_view()
         self.query_one("#kind").focus()  # the composer is what a team uses most
@@ -215,14 +215,14 @@ class TeamScreen(Screen):
         self._seen = session.applied
         if self._injects is None:
             whole = session.view(self.team, "all")
-            self._injects, self._record = Keyed(whole.injects), Keyed(m for m in whole.moves if m.revealed)
+            self._injects, self._record = ById(whole.injects), ById(m for m in whole.moves if m.revealed)
             record_rows = list(self._record.items)
             view, touched = session.view(self.team, "now"), None
         else:
             touched = views.touched(new)
             view = session.view(self.team, "now", touched)
-            self._injects.follow(view.injects)
-            record_rows = self._record.follow(m for m in view.moves if m.revealed)
+            self._injects.update(view.injects)
+            record_rows = self._record.update(m for m in view.moves if m.revealed)
             if view.turn != self._turn:  # a new turn: what is current is another set
                 view, touched = session.view(self.team, "now"), None
         self._turn = view.turn

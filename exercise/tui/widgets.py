@@ -41,7 +41,7 @@ from ..events import Phase
 from ..model import ALL_TEAMS, Commitment, Scenario
 from ..text import visible
 from ..views import MoveView, View
-from .following import Current
+from .following import ById
 
 PHASES = {Phase.BRIEFING: "briefing: injects to deliver", Phase.MOVES: "moves open",
           Phase.ADJUDICATION: "adjudication", Phase.HOTWASH: "hotwash", Phase.ENDED: "ended"}
@@ -485,13 +485,7 @@ def fill_table(table: DataTable, rows: list[tuple[str, list]]) -> None:
     for key in old:
         if key not in wanted:
             table.remove_row(key)
-    columns = list(table.columns)
-    for key, cells in rows[:len(staying)]:
-        for column, cell in zip(columns, cells, strict=False):
-            if table.get_cell(key, column) != cell:
-                table.update_cell(key, column, cell, update_width=True)
-    for key, cells in rows[len(staying):]:
-        table.add_row(*cells, key=key)
+    upsert_rows(table, rows)
 
 
 def upsert_rows(table: DataTable, rows: list[tuple[str, list]]) -> None:
@@ -507,9 +501,9 @@ def upsert_rows(table: DataTable, rows: list[tuple[str, list]]) -> None:
             table.add_row(*cells, key=key)
 
 
-def show_current(table: DataTable, current: Current, items: Iterable[Any], touched: list[str] | None,
+def show_current(table: DataTable, current: ById, items: Iterable[Any], touched: list[str] | None,
                  cells: Callable[[Any], list]) -> None:
-    """A table of what is current (``following.Current``): refilled when ``touched`` is None
+    """A table of what is current (``following.ById``): refilled when ``touched`` is None
     (``items`` are all there are), else changed row by row (``items`` are those touched)."""
     if touched is None:
         current.reset(items)
