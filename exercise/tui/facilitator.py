@@ -457,7 +457,7 @@ class FacilitatorScreen(Screen):
     @on(DataTable.RowHighlighted, "#moves")
     def _move_row(self, event: DataTable.RowHighlighted) -> None:
         move_id = event.row_key.value if event.row_key else None
-        self.query_one(AdjudicationPanel).load(self.app.session.view(FACILITATOR, "now").move(move_id))
+        self.query_one(AdjudicationPanel).load(self._moves.items.get(move_id))
 
     # -- actions --------------------------------------------------------------------------
 

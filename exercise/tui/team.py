@@ -345,7 +345,7 @@ class TeamScreen(Screen):
         self.action_cancel_edit()
 
     def _myselected_key(self) -> MoveView | None:
-        return self.app.session.view(self.team, "now").move(selected_key(self.query_one("#my-moves", DataTable)))
+        return self._mine.items.get(selected_key(self.query_one("#my-moves", DataTable)))
 
     def action_edit(self) -> None:
         move = self._myselected_key()
