@@ -60,6 +60,14 @@ class Served:
                 found.append(int(pid))
         return found
 
+    async def open_console(self, client: aiohttp.ClientSession) -> aiohttp.ClientWebSocketResponse:
+        """A browser tab's connection, once the server has started its console (waits up to 15 s)."""
+        ws = await client.ws_connect(f"ws://127.0.0.1:{self.port}/ws")
+        deadline = time.monotonic() + 15
+        while not self.consoles() and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        return ws
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -176,10 +184,7 @@ def test_malformed_messages_are_dropped_and_the_console_goes_on(served):
 def test_the_consoles_go_when_the_server_dies_and_hold_no_code(served):
     async def hold_open():
         async with aiohttp.ClientSession() as client:
-            ws = await client.ws_connect(f"ws://127.0.0.1:{served.port}/ws")
-            deadline = time.monotonic() + 15
-            while not served.consoles() and time.monotonic() < deadline:
-                await asyncio.sleep(0.2)
+            ws = await served.open_console(client)
             consoles = served.consoles()
             for pid in consoles:
                 seen = Path(f"/proc/{pid}/environ").read_bytes() + Path(f"/proc/{pid}/cmdline").read_bytes()

@@ -115,10 +115,7 @@ async def test_the_join_screens_message_line_is_in_view(session_path, size):
 def test_a_stopping_server_closes_its_consoles_as_going_away(served):
     async def hold_open():
         async with aiohttp.ClientSession() as client:
-            ws = await client.ws_connect(f"ws://127.0.0.1:{served.port}/ws")
-            deadline = time.monotonic() + 15
-            while not served.consoles() and time.monotonic() < deadline:
-                await asyncio.sleep(0.2)
+            ws = await served.open_console(client)
             served.process.terminate()
             began = time.monotonic()
             while (await ws.receive(timeout=30)).type not in (
