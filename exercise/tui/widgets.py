@@ -136,9 +136,28 @@ class KeysFooter(Footer):
 
     def __init__(self, **kwargs):
         super().__init__(show_command_palette=False, **kwargs)
+        self._composed_keys: tuple | None = None
 
     def on_resize(self, event: events.Resize) -> None:
         self.compact = event.size.width < getattr(self.app, "NARROW", 0)
+
+    @staticmethod
+    def _keys_shown(screen) -> tuple:
+        return tuple((binding.key, binding.description, binding.action, enabled, tooltip)
+                     for _, binding, enabled, tooltip in screen.active_bindings.values() if binding.show)
+
+    def compose(self):
+        if self._bindings_ready:
+            self._composed_keys = self._keys_shown(self.screen)
+        yield from super().compose()
+
+    def bindings_changed(self, screen) -> None:
+        # Textual rebuilds every key on each change of focus; most such changes (a tab's table
+        # taking the focus as it shows, at start several times over) leave the same keys shown.
+        if self._composed_keys is not None and self.is_attached and screen is self.screen \
+                and self._keys_shown(screen) == self._composed_keys:
+            return
+        super().bindings_changed(screen)
 
 
 class Field(Input):
