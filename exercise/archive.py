@@ -61,6 +61,8 @@ def import_archive(path: Path, session_path: Path | None = None) -> Session:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ArchiveError(f"{path}: cannot be read as TOML ({exc})") from None
+    except RecursionError:  # the TOML parser recurses once per level of nesting
+        raise ArchiveError(f"{path}: is nested too deep to be a session archive (export it again)") from None
     if data.get("format") != FORMAT:
         raise ArchiveError(f"{path}: not a session archive (no format = \"{FORMAT}\"; make one with 'exercise export')")
     if data.get("version") != VERSION:

@@ -97,6 +97,12 @@ def _line_col(data: bytes, offset: int) -> str:
     return f"line {line}, column {column}"
 
 
+MAX_NESTING = 50
+"""How many levels of tables and arrays a file may nest: far more than any scenario needs, and
+few enough that structuring and saving never reach Python's recursion limit."""
+NESTED_TOO_DEEP = f"is nested too deep (nest tables and arrays at most {MAX_NESTING} levels deep)"
+
+
 def read_toml(path: Path) -> tuple[dict | None, list[Problem]]:
     """The TOML table of a file, or the problems that keep it from being read."""
     name = str(path)
@@ -113,6 +119,8 @@ def read_toml(path: Path) -> tuple[dict | None, list[Problem]]:
         return None, [Problem(name, where, f"byte 0x{data[exc.start]:02x} is not UTF-8 (save the file as UTF-8)")]
     try:
         raw = tomllib.loads(text)
+    except RecursionError:  # the parser recurses once per level of nesting
+        return None, [Problem(name, "$", NESTED_TOO_DEEP)]
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = "$"
@@ -129,9 +137,17 @@ def _unusable_values(raw: dict) -> list[tuple[str, str]]:
     A string holding a control character (tab and line ends aside) would drive the players'
     terminals; a whole number beyond 64 bits cannot be written back as TOML.
     """
-    found, stack = [], [("$", raw)]
+    found, stack = [], [("$", raw, 0)]
+    deep: set[str] = set()
     while stack:  # not recursive: a deeply nested file is not a RecursionError here
-        where, value = stack.pop()
+        where, value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            top = re.match(r"\$(\.[^.\[]+|\[\d+\])?", where)
+            top_where = top.group(0) if top else "$"
+            if top_where not in deep:  # one problem per top-level key, not one per leaf
+                deep.add(top_where)
+                found.append((top_where, NESTED_TOO_DEEP))
+            continue
         if isinstance(value, str):
             if ch := first_control(value):
                 found.append((where, f"holds the control character {visible(ch)} (remove it: it would drive "
@@ -139,9 +155,9 @@ def _unusable_values(raw: dict) -> list[tuple[str, str]]:
         elif isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
             found.append((where, "is too large a number (from -9223372036854775808 to 9223372036854775807)"))
         elif isinstance(value, dict):
-            stack += [(f"{where}.{k}", v) for k, v in reversed(value.items())]
+            stack += [(f"{where}.{k}", v, depth + 1) for k, v in reversed(value.items())]
         elif isinstance(value, list):
-            stack += [(f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value)))]
+            stack += [(f"{where}[{i}]", v, depth + 1) for i, v in reversed(list(enumerate(value)))]
     return found
 
 
