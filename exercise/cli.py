@@ -13,7 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import __version__, cli_msel
+from . import __version__
 from .events import Answer, Outcome
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
@@ -139,8 +139,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_show)
     _add_play_commands(commands)
     _add_report_commands(commands)
-    for module in (cli_msel,):
-        module.add_commands(commands)
     return parser
 
 
