@@ -296,6 +296,17 @@ def test_levers_used_count_answers_to_proposals(played):
     assert team(a, "blue").unused_levers == ["Respond"]
 
 
+def test_a_counter_uses_the_response_lever_not_the_proposal_levers(tmp_path):
+    with Session.create(tmp_path / "g.session", SCENARIO) as s:
+        s.act(cmd.Advance())  # p1, the offer, for blue and red
+        s.act(cmd.Respond("blue", "p1", ev.Answer.COUNTER, "better terms", ["A truce first"]), "blue")
+        a = analysis.analyse(s.scenario, s.events(), s.state)
+    # countering answers a proposal ('respond'); it is not a 'propose' move of blue's own
+    assert team(a, "blue").unused_levers == ["Propose", "Promise", "Concede"]
+    # red made no answer and no move: every lever is unused, its response lever too
+    assert team(a, "red").unused_levers == ["Threaten", "Respond", "Promise", "Concede"]
+
+
 def test_a_change_shows_what_the_track_actually_did_not_what_was_asked(tmp_path):
     with Session.create(tmp_path / "g.session", SCENARIO) as s:
         s.act(cmd.Advance())

@@ -61,16 +61,16 @@ def moves_by_kind(scenario: Scenario, names: Names, moves: list[Move]) -> list[K
 
 
 def kinds_used(walk: Walk, team_id: str, revealed: list[Move]) -> set[str]:
-    """The move kinds a team used: its revealed moves, and answering or countering a proposal,
-    which uses its response kinds (and, for a counter, its proposal kinds) without a move."""
+    """The move kinds a team used: its revealed moves, and its answers to proposals.
+
+    Accepting, rejecting or countering a proposal (``exercise respond``) is what a move kind
+    whose commitment is ``response`` does, so an answer uses the team's response levers
+    without a move. A counter is such an answer: it does not use the team's proposal levers
+    (proposing a deal, offering talks), which table something of the team's own. The automatic
+    acceptance of a team's own proposal is no answer."""
     used = {m.kind for m in revealed}
-    by_commitment: dict[Commitment, set[str]] = {}
-    for kind in walk.scenario.move_kinds.values():
-        by_commitment.setdefault(kind.commitment, set()).add(kind.id)
     if team_id in walk.responded:
-        used |= by_commitment.get(Commitment.RESPONSE, set())
-    if team_id in walk.countered:
-        used |= by_commitment.get(Commitment.PROPOSAL, set())
+        used |= {kind.id for kind in walk.scenario.move_kinds.values() if kind.commitment is Commitment.RESPONSE}
     return used
 
 

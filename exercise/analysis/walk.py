@@ -70,8 +70,7 @@ class Walk:
         self.previous = ""  # the type of the event before this one
         self.settled: dict[str, ev.ProposalSettled] = {}
         self.answers: dict[str, dict[str, ev.ProposalAnswered]] = {}
-        self.responded: set[str] = set()  # teams that answered a proposal (not their own)
-        self.countered: set[str] = set()  # teams that tabled a counter-proposal
+        self.responded: set[str] = set()  # teams that answered a proposal (not their own): accept, reject, counter
 
     def run(self, events: Iterable[ev.Event]) -> None:
         for self.seq, event in enumerate(events, start=1):
@@ -175,7 +174,6 @@ class Walk:
                 self.items[i] = evolve(item, proposal=e.proposal)
                 break
         if e.counter_of:  # one from an inject or a move is shown with it
-            self.countered.add(e.by)
             parties = ", ".join(self.names.team(t) for t in e.parties)
             self.event_item("proposal", e.proposal, e.by, f"counter-proposal to {e.counter_of} tabled by "
                             f"{self.names.team(e.by)} (parties: {parties}): {e.title}")
