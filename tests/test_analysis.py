@@ -270,6 +270,30 @@ def test_improvement_plan_issue_and_action(played):
     assert [n.text for n in team(a, "red").strengths] == ["Red read the board well"]
 
 
+def test_plan_notes_pair_with_the_improvements_in_the_order_they_were_noted(tmp_path):
+    with Session.create(tmp_path / "g.session", SCENARIO) as s:
+        s.act(cmd.End("time"))
+        for text, category, team_id in [
+            ("Blue misread the offer", "improvement", "blue"),
+            ("Blue threatened without a plan", "improvement", "blue"),
+            ("Red was slow", "improvement", "red"),
+            ("Read offers twice", "plan", "blue"),  # the first blue area
+            ("Plan the follow-through", "plan", "blue"),  # the second, not the first again
+            ("Drill the timetable", "plan", "red"),
+            ("Red was slow :: Give red a clock", "plan", "red"),  # names its issue itself
+            ("Rehearse threats", "plan", "blue"),  # every blue area taken: a further action on the latest
+        ]:
+            s.act(cmd.Note(FACILITATOR, text, category, team=team_id))
+        a = analysis.analyse(s.scenario, s.events(), s.state)
+    assert [(p.team, p.issue, p.action) for p in a.plan] == [
+        ("blue", "Blue misread the offer", "Read offers twice"),
+        ("blue", "Blue threatened without a plan", "Plan the follow-through"),
+        ("red", "Red was slow", "Drill the timetable"),
+        ("red", "Red was slow", "Give red a clock"),
+        ("blue", "Blue threatened without a plan", "Rehearse threats"),
+    ]
+
+
 def test_the_analysis_replays_when_no_state_is_given(played):
     s, a = played
     assert analysis.analyse(s.scenario, s.events()) == a

@@ -17,9 +17,11 @@
   the highest share is the one the team's moves followed most closely, ties broken by the
   order of the briefs in the scenario. Withdrawn and unrevealed moves do not count.
 - **Improvement plan**: a plan note written ``ISSUE :: CORRECTIVE ACTION`` gives both; any
-  other plan note is the corrective action, and its issue is the latest area for
+  other plan note is the corrective action, and its issue is the earliest area for
   improvement noted before it about the same team (or about no team, if the plan item names
-  none).
+  none) that no earlier plan item has taken: areas noted first and their actions after pair
+  in the order they were written. Once every one noted before it is taken, a plan note is a
+  further action on the latest of them.
 """
 
 PLAN_SEPARATOR = "::"
@@ -56,6 +58,8 @@ MEASURES = {
     "plan": (
         "Each improvement-plan item is a hotwash note of category 'plan'. Written as 'ISSUE :: "
         "CORRECTIVE ACTION' it gives both; otherwise the note is the corrective action and the issue "
-        "is the latest area for improvement noted before it about the same team (or about no team)."
+        "is the earliest area for improvement noted before it about the same team (or about no team) "
+        "that no earlier plan item has taken, so areas and actions pair in the order they were "
+        "written; once all are taken, a further action goes with the latest of them."
     ),
 }

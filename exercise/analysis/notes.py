@@ -14,19 +14,31 @@ def note_items(state: GameState, names: Names) -> list[NoteItem]:
 
 
 def plan(notes: list[NoteItem]) -> list[PlanItem]:
-    """The plan notes as items: issue and corrective action (see ``measures.MEASURES['plan']``)."""
+    """The plan notes as items: issue and corrective action (see ``measures.MEASURES['plan']``).
+
+    A plan note without ``ISSUE :: ACTION`` takes as its issue the earliest area for improvement
+    about the same team, noted before it, that no plan item has taken yet: improvements noted
+    first and their actions after pair in the order they were written. When every earlier one
+    is taken, it is a further action on the latest of them."""
     out: list[PlanItem] = []
-    latest_improvement: dict[str, str] = {}  # team -> text of the latest improvement note so far
+    improvements: dict[str, list[str]] = {}  # team -> the texts of its improvement notes so far
+    untaken: dict[str, list[int]] = {}  # team -> the indexes of those no plan item has taken yet
     for note in notes:
+        noted = improvements.setdefault(note.team, [])
+        free = untaken.setdefault(note.team, [])
         if note.category == "improvement":
-            latest_improvement[note.team] = note.text
+            free.append(len(noted))
+            noted.append(note.text)
         elif note.category == "plan":
             if PLAN_SEPARATOR in note.text:
                 issue, _, action = note.text.partition(PLAN_SEPARATOR)
                 issue, action, origin = issue.strip(), action.strip(), "text"
+                named = next((i for i in free if noted[i] == issue), None)
+                if named is not None:  # it names an improvement noted before: that one is taken
+                    free.remove(named)
             else:
                 action = note.text
-                issue = latest_improvement.get(note.team, "")
+                issue = noted[free.pop(0)] if free else (noted[-1] if noted else "")
                 origin = "improvement note" if issue else "none"
             out.append(PlanItem(len(out) + 1, issue, origin, action, note.owner, note.due, note.team,
                                 note.team_name, note.turn))
