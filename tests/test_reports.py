@@ -190,6 +190,32 @@ def test_html_is_one_self_contained_printable_file(flagship):
         assert f'<section id="{anchor}">' in html
 
 
+# --- report fixes (issue 12) -------------------------------------------------------------------------
+
+
+def _section(text: str, heading: str) -> str:
+    """The Markdown from a heading to the next heading of any level."""
+    start = text.index(heading + "\n") + len(heading) + 1
+    following = re.search(r"^#{1,6} ", text[start:], flags=re.M)
+    return text[start:start + following.start()] if following else text[start:]
+
+
+def test_the_summary_lists_the_strengths_and_areas_noted_about_teams(tmp_path):
+    with Session.create(tmp_path / "g.session", MINIMAL) as s:
+        s.act(cmd.End("time"))
+        s.act(cmd.Note(FACILITATOR, "Blue read the board well", "strength", team="blue"))
+        s.act(cmd.Note(FACILITATOR, "Red was slow to answer", "improvement", team="red"))
+        s.act(cmd.Note(FACILITATOR, "The cell kept time", "strength"))
+        text = render(s, "md")
+        html = render(s, "html")
+    strengths = _section(text, "### Major strengths")
+    assert "- Blue read the board well (Blue, turn 1)" in strengths
+    assert "- The cell kept time (turn 1)" in strengths and "None" not in strengths
+    areas = _section(text, "### Primary areas for improvement")
+    assert "- Red was slow to answer (Red, turn 1)" in areas and "None" not in areas
+    assert "<li>Blue read the board well (Blue, turn 1)</li>" in html
+
+
 # --- what players typed is data ---------------------------------------------------------------------
 
 
