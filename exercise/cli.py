@@ -139,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_show)
     _add_play_commands(commands)
     _add_report_commands(commands)
+    from . import cli_new
+
+    cli_new.add_commands(commands)
     return parser
 
 
