@@ -1,5 +1,8 @@
 """The bundled content is faithful to its sources: every item cites one, every quote is in it."""
 
+import os
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -7,7 +10,8 @@ import pytest
 from exercise import bundled, model
 from exercise.loading import load_library, load_scenario
 
-SEEDS = Path(__file__).parent.parent.parent / "shared" / "seeds"
+# The five documents: ../shared/seeds beside the clone (as in CI), or a copy named by EXERCISE_SEEDS.
+SEEDS = Path(os.environ.get("EXERCISE_SEEDS") or Path(__file__).parent.parent.parent / "shared" / "seeds")
 FIVE = {"rothman-2025", "evans-2021", "putin-paradox", "bristow-2025", "right-strategy-2025"}
 
 LIBRARY, LIBRARY_PROBLEMS = load_library()
@@ -16,9 +20,17 @@ FLAGSHIP = SCENARIOS["ukraine-ceasefire-2025"]
 
 
 def normalise(text: str) -> str:
+    """Whitespace, quote marks and dashes made uniform; the letters themselves kept as they are."""
     for a, b in {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "}.items():
         text = text.replace(a, b)
-    return " ".join(text.split()).lower()
+    return " ".join(text.split())
+
+
+def quoted_in(quote: str, text: str) -> bool:
+    """A quote is in a (normalised) text verbatim; only its first letter may change case, as
+    quoting does at the start of a sentence."""
+    q = normalise(quote).strip()
+    return bool(q) and (q in text or q[0].swapcase() + q[1:] in text)
 
 
 def cited_items(scenario: model.Scenario):
@@ -112,7 +124,7 @@ def test_every_quote_is_in_its_source_document(name):
     texts = {s.id: normalise((SEEDS / s.file).read_text()) for s in scenario.sources if s.file}
     missing = []
     for where, item in cited_items(scenario):
-        if item.quote and normalise(item.quote) not in texts.get(item.source, ""):
+        if item.quote and not quoted_in(item.quote, texts.get(item.source, "")):
             missing.append(f"{where} [{item.source}]: {item.quote!r}")
     assert not missing, "quotes not found in their source:\n" + "\n".join(missing)
 
@@ -122,6 +134,69 @@ def test_every_library_quote_is_in_its_source_document():
     missing = []
     for inject in LIBRARY.injects.values():
         source = LIBRARY.sources[inject.source]
-        if inject.quote and normalise(inject.quote) not in normalise((SEEDS / source.file).read_text()):
+        if inject.quote and not quoted_in(inject.quote, normalise((SEEDS / source.file).read_text())):
             missing.append(f"{inject.id}: {inject.quote!r}")
     assert not missing, missing
+
+
+# --- quotation marks inside the prose ---------------------------------------------------------
+
+CONTENT_FILES = sorted(bundled.bundled_scenarios()) + sorted(bundled.bundled_dir("injects").glob("*.toml"))
+DOUBLE_QUOTED = re.compile(r'["“]([^"“”]+)["”]')
+SINGLE_QUOTED = re.compile(r"(?<!\w)['‘]([^'‘’\n]{1,200}?)['’](?!\w)")
+
+
+def strings(node, path=""):
+    """Every (field path, string) in a parsed TOML file, and the ids it defines (keys, ids, kinds)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from strings(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from strings(value, f"{path}[{i}]")
+    elif isinstance(node, str):
+        yield path, node
+
+
+def names_in(node) -> set[str]:
+    """What a file names rather than quotes: table keys and id-like values (a red line called 'us-umbrella')."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.add(key)
+            if key in {"id", "kind", "inject", "after_move", "title", "label"} and isinstance(value, str):
+                found.add(value)
+            found |= names_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= names_in(value)
+    return found
+
+
+def inline_quotes(text: str):
+    for pattern in (DOUBLE_QUOTED, SINGLE_QUOTED):
+        for match in pattern.finditer(text):
+            yield match.group(1).strip(" .,;:")
+
+
+def test_inline_quote_finder_sees_quotes_not_apostrophes():
+    found = list(inline_quotes("Russia's allies' line: 'create a problem' and \"no more NATO\" (the 'us-umbrella')"))
+    assert found == ["no more NATO", "create a problem", "us-umbrella"]
+
+
+@needs_seeds
+@pytest.mark.parametrize("path", CONTENT_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_phrase_in_quotation_marks_is_literal_text_of_a_document(path):
+    """Prose (stances, bodies, summaries, controller notes) that puts words in quotation marks
+    quotes one of the five documents word for word; an item's own `quote` is checked above
+    against its cited source."""
+    documents = normalise(" ".join(p.read_text() for p in sorted(SEEDS.glob("*.txt"))))
+    data = tomllib.loads(path.read_text())
+    names = names_in(data)
+    wrong = [
+        f"{where}: {phrase!r}"
+        for where, text in strings(data) if not where.endswith(".quote")
+        for phrase in inline_quotes(text)
+        if phrase not in names and not quoted_in(phrase, documents)
+    ]
+    assert not wrong, f"{path.name}: quoted words not found in any of the five documents:\n" + "\n".join(wrong)
