@@ -13,7 +13,8 @@ ANALYSIS = [
     "analysis.notes", "analysis.proposals", "analysis.results", "analysis.schedule", "analysis.teams",
     "analysis.tracks", "analysis.walk",
 ]
-CORE = ["model", "events", "commands", "state", "packed", "engine", "adjudication", *ANALYSIS, "visibility", "text"]
+CORE = ["model", "events", "commands", "state", "packed", "engine", "adjudication", *ANALYSIS, "visibility", "text",
+        "bots"]
 FORBIDDEN = {"textual", "rich", "sqlite3", "jinja2", "tomllib", "tomli_w", "io", "os", "pathlib", "shutil", "subprocess"}
 FORBIDDEN_CALLS = {"open"}
 

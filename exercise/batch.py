@@ -1,0 +1,394 @@
+"""Games played in memory: bot against bot (``batch``), and a played session re-rolled (``whatif``).
+
+Nothing here touches a file or a database: a game is the engine deciding commands on a
+``GameState`` folded in this process. The facilitator's steps are automated the same way in
+every run: advance; every revealed move ruled by the scenario's dice (matrix: 2d6 with no
+strong arguments either way; estimative: 50 %; umpire: a 2d6 roll by the automated umpire,
+success on 7 or more); commitments resolved one turn on (see ``resolve_commitments``);
+proposals settle as the engine settles them. A run's seed is derived from the batch seed and
+the run's index, so a run gives the same result in whatever process or machine it runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+from . import bots, engine
+from . import commands as cmd
+from . import events as ev
+from .model import Adjudication, Commitment, Effects, Scenario
+from .state import GameState
+
+FACILITATOR = cmd.FACILITATOR
+_LIMIT = 10_000  # facilitator steps in one game: a guard against a loop, never reached in play
+
+
+class _Conditions(dict[str, Any]):
+    """The scenario's conditions, compiled on first use (each process compiles its own)."""
+
+    def __init__(self, scenario: Scenario):
+        super().__init__()
+        self.tracks = {t.id: t.start for t in scenario.tracks.values()}
+        self.flags = {f.id: f.start for f in scenario.flags.values()}
+
+    def __missing__(self, condition: str) -> Any:
+        from .conditions import compile_condition
+
+        self[condition] = compiled = compile_condition(condition, self.tracks, self.flags)
+        return compiled
+
+
+def rules_for(scenario: Scenario, seed: int) -> engine.Rules:
+    return engine.Rules(scenario, _Conditions(scenario), seed)
+
+
+def run_seed(seed: int, index: int) -> int:
+    """The seed of run ``index`` of a batch seeded ``seed``: the same everywhere."""
+    digest = hashlib.sha256(f"exercise-batch:{seed}:{index}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+class Game:
+    """One game in memory: the engine's decisions folded into a state, every event kept."""
+
+    def __init__(self, scenario: Scenario, seed: int, rules: engine.Rules | None = None):
+        self.scenario = scenario
+        self.rules = rules if rules is not None else rules_for(scenario, seed)
+        self.state = GameState.initial(scenario)
+        self.events: list[ev.Event] = []
+        self._fold(engine.begin(self.rules, self.state))
+
+    def _fold(self, events: list[ev.Event]) -> list[ev.Event]:
+        for event in events:
+            self.state.apply(event)
+        self.events += events
+        return events
+
+    def act(self, command: cmd.Command, actor: str = FACILITATOR) -> list[ev.Event]:
+        return self._fold(engine.decide(self.rules, self.state, command, actor))
+
+    def try_act(self, command: cmd.Command, actor: str = FACILITATOR) -> bool:
+        try:
+            self.act(command, actor)
+        except engine.Refused:
+            return False
+        return True
+
+
+# --- the automated facilitator ------------------------------------------------------------------
+
+
+def rule_all(game: Game) -> None:
+    """Rule every revealed move still without a ruling, by the scenario's dice."""
+    way = game.scenario.info.adjudication
+    for move in game.state.turn_moves():
+        if not move.revealed or move.ruling is not None:
+            continue
+        if way is Adjudication.MATRIX:
+            command = cmd.Adjudicate(move.id, "ruled by the automated facilitator")
+        elif way is Adjudication.ESTIMATIVE:
+            command = cmd.Adjudicate(move.id, "ruled by the automated facilitator", probability=50)
+        else:
+            rng = random.Random(f"umpire:{game.rules.seed}:{game.state.seq}")
+            won = rng.randint(1, 6) + rng.randint(1, 6) >= 7
+            command = cmd.Adjudicate(move.id, "ruled by the automated umpire (2d6, 7 or more)",
+                                     ev.Outcome.SUCCESS if won else ev.Outcome.FAILURE)
+        game.act(command)
+
+
+def _same_way(a: Effects, b: Effects) -> bool:
+    return any(name in b.tracks and (delta > 0) == (b.tracks[name] > 0) for name, delta in a.tracks.items() if delta)
+
+
+def resolve_commitments(game: Game) -> None:
+    """Close the commitments opened in an earlier turn, on what the teams did this turn.
+
+    A threat or promise is carried out when its team follows it with a move of another kind
+    that moves the same tracks the same way (a strike after a threat), lapsed otherwise; a
+    concession is reciprocated when a team it was aimed at (any other team, if none) offers,
+    promises or concedes in the turn after it, unreciprocated otherwise.
+    """
+    state, kinds = game.state, game.scenario.move_kinds
+    now = [m for m in state.turn_moves() if m.revealed]
+    for c in list(state.current_commitments()):
+        if c.status is not ev.CommitmentStatus.OPEN or c.turn >= state.turn:
+            continue
+        made = state.moves[c.move]
+        if c.kind == "concession":
+            others = [t for t in c.targets if t != c.team and t != "all"] or [t for t in game.scenario.teams if t != c.team]
+            back = any(m.team in others and kinds[m.kind].commitment in (Commitment.CONCESSION, Commitment.PROMISE,
+                                                                        Commitment.PROPOSAL) for m in now)
+            status = ev.CommitmentStatus.RECIPROCATED if back else ev.CommitmentStatus.UNRECIPROCATED
+        else:
+            kept = any(m.team == c.team and m.kind != made.kind and _same_way(kinds[made.kind].effects, kinds[m.kind].effects)
+                       for m in now)
+            status = ev.CommitmentStatus.CARRIED_OUT if kept else ev.CommitmentStatus.LAPSED
+        game.act(cmd.Resolve(c.id, status.value, "resolved by the automated facilitator"))
+
+
+def bots_act(game: Game, doctrines: Mapping[str, bots.Doctrine], seed: int) -> None:
+    """Each team's bot, in the scenario's order, does what it would do now."""
+    for team, doctrine in doctrines.items():
+        for command in bots.plan(doctrine, bots.sight(game.state, team), seed):
+            game.try_act(command, team)
+
+
+def play(scenario: Scenario, seed: int, briefs: Mapping[str, str] | None = None) -> Game:
+    """A whole game, every team played by its bot, the facilitator automated."""
+    game = Game(scenario, seed)
+    doctrines = {t: bots.doctrine(scenario, game.rules.conditions, t, (briefs or {}).get(t, ""))
+                 for t in scenario.teams}
+    for _ in range(_LIMIT):
+        phase = game.state.phase
+        if phase is ev.Phase.ENDED:
+            break
+        if phase in (ev.Phase.MOVES, ev.Phase.ADJUDICATION):
+            bots_act(game, doctrines, seed)
+        if phase is ev.Phase.ADJUDICATION:
+            rule_all(game)
+            resolve_commitments(game)
+        game.act(cmd.Advance())
+    return game
+
+
+# --- what a game came to -------------------------------------------------------------------------
+
+
+@frozen
+class Credibility:
+    kept: int = 0  # threats and promises carried out, concessions reciprocated
+    broken: int = 0  # lapsed or withdrawn; concessions unreciprocated
+    open: int = 0
+
+
+@frozen
+class RunResult:
+    """What one game came to, as plain data (it crosses process and machine boundaries)."""
+
+    index: int
+    seed: int
+    end_state: str  # "" when none was reached
+    red_lines: tuple[str, ...]  # "team:red_line" crossed at any time
+    objectives: tuple[str, ...]  # "team:objective" met at the end
+    final: dict[str, int] = field(factory=dict)
+    peak: dict[str, int] = field(factory=dict)
+    credibility: dict[str, Credibility] = field(factory=dict)
+    deals: int = 0
+    moves: int = 0
+
+
+def result_of(scenario: Scenario, state: GameState, index: int = 0, seed: int = 0) -> RunResult:
+    crossed = sorted({f"{c.team}:{c.item}" for c in state.condition_log if c.kind == "red_line" and c.holds})
+    met = sorted(f"{team}:{item}" for (kind, team, item), holds in state.conditions.items()
+                 if kind == "objective" and holds)
+    peak = {t.id: t.start for t in scenario.tracks.values()}
+    for _turn, name, value in state.history:
+        peak[name] = max(peak.get(name, value), value)
+    tally: dict[str, list[int]] = {team: [0, 0, 0] for team in scenario.teams}
+    kept = (ev.CommitmentStatus.CARRIED_OUT, ev.CommitmentStatus.RECIPROCATED)
+    for c in state.commitments.values():
+        slot = 2 if c.status is ev.CommitmentStatus.OPEN else 0 if c.status in kept else 1
+        tally[c.team][slot] += 1
+    deals = sum(1 for p in state.proposals.values() if p.status in (ev.ProposalStatus.DEAL, ev.ProposalStatus.VIOLATED))
+    return RunResult(
+        index, seed, state.end_state or state.first_end_state, tuple(crossed), tuple(met), dict(state.tracks), peak,
+        {team: Credibility(*counts) for team, counts in tally.items()}, deals, len(state.moves),
+    )
+
+
+def run_one(scenario: Scenario, seed: int, index: int, briefs: Mapping[str, str] | None = None) -> RunResult:
+    """Run ``index`` of a batch seeded ``seed``."""
+    own = run_seed(seed, index)
+    return result_of(scenario, play(scenario, own, briefs).state, index, own)
+
+
+# --- what-if: a played session, its moves held, its dice rolled again -----------------------------
+
+
+def _ruling_command(scenario: Scenario, move_kind: str, e: ev.Ruled) -> cmd.Adjudicate:
+    if e.method == Adjudication.UMPIRE.value:  # by hand: kept as ruled
+        return cmd.Adjudicate(e.move, e.narrative, e.outcome, e.effects, public=e.public)
+    defaults = engine._default_effects(engine.Rules(scenario, {}, 0), move_kind, e.outcome)
+    effects = None if e.effects == defaults or e.outcome is not ev.Outcome.SUCCESS else e.effects
+    return cmd.Adjudicate(e.move, e.narrative, None, effects, max(e.modifier, 0), max(-e.modifier, 0),
+                          e.probability, e.public)
+
+
+def commands_of(scenario: Scenario, events: Iterable[ev.Event]) -> list[tuple[str, cmd.Command]]:
+    """The commands (with their actors) that ``events`` record, as far as they can be told apart.
+
+    What follows from a command by the rules (queued injects, tabled proposals, commitments
+    opened, conditions, deals) is left out: replaying the commands makes it again.
+    """
+    out: list[tuple[str, cmd.Command]] = []
+    phase = ev.Phase.BRIEFING
+    kinds: dict[str, str] = {}
+    teams: dict[str, str] = {}
+    pending_counter: dict[str, int] = {}  # proposal countered -> index of its Respond in out
+    for e in events:
+        match e:
+            case ev.TurnStarted(turn=turn):
+                if turn > 1:
+                    out.append((FACILITATOR, cmd.Advance(force=True)))
+                phase = ev.Phase.BRIEFING
+            case ev.InjectDelivered(inject=inject, recipients=recipients, entry=entry):
+                if not entry:
+                    out.append((FACILITATOR, cmd.DeliverInject(inject, list(recipients))))
+                elif phase is not ev.Phase.BRIEFING:
+                    out.append((FACILITATOR, cmd.Deliver(entry)))
+            case ev.InjectSkipped(entry=entry, reason=reason):
+                out.append((FACILITATOR, cmd.Skip(entry, reason)))
+            case ev.PhaseChanged(phase=new, reason=reason):
+                if new is ev.Phase.MOVES:
+                    out.append((FACILITATOR, cmd.Advance()))
+                elif new is ev.Phase.HOTWASH:
+                    last = reason == "the last turn is over"
+                    out.append((FACILITATOR, cmd.Advance(force=True) if last else cmd.End(reason)))
+                phase = new
+            case ev.MovesRevealed():
+                out.append((FACILITATOR, cmd.Advance()))
+                phase = ev.Phase.ADJUDICATION
+            case ev.MoveSubmitted(move=m, team=team, kind=kind):
+                kinds[m], teams[m] = kind, team
+                out.append((team, cmd.Submit(team, kind, e.headline, list(e.targets), e.detail, e.answers,
+                                             list(e.arguments), list(e.terms))))
+            case ev.MoveRevised(move=m):
+                out.append((teams[m], cmd.Revise(teams[m], m, e.headline, list(e.targets), e.detail, e.answers,
+                                                 list(e.arguments), list(e.terms))))
+            case ev.MoveWithdrawn(move=m):
+                out.append((teams[m], cmd.Withdraw(teams[m], m)))
+            case ev.ReadyChanged(team=team, ready=ready):
+                out.append((team, cmd.Ready(team, ready)))
+            case ev.Ruled(move=m):
+                out.append((FACILITATOR, _ruling_command(scenario, kinds.get(m, ""), e)))
+            case ev.ProposalAnswered(proposal=p, team=team, answer=answer, note=note):
+                if note == "proposer" and answer is ev.Answer.ACCEPT:
+                    continue  # the proposer's own acceptance, made by the rules
+                if answer is ev.Answer.COUNTER:
+                    pending_counter[p] = len(out)
+                out.append((team, cmd.Respond(team, p, answer, note)))
+            case ev.ProposalTabled(counter_of=original, terms=terms, effects=effects) if original in pending_counter:
+                i = pending_counter.pop(original)
+                actor, respond = out[i]
+                assert isinstance(respond, cmd.Respond)
+                out[i] = (actor, cmd.Respond(respond.team, respond.proposal, respond.answer, respond.note,
+                                             list(terms), effects))
+            case ev.ProposalSettled(proposal=p, status=ev.ProposalStatus.VIOLATED, by=by, note=note, effects=effects):
+                out.append((FACILITATOR, cmd.Resolve(p, "violated", note, by, effects)))
+            case ev.CommitmentResolved(commitment=c, status=status, note=note):
+                out.append((FACILITATOR, cmd.Resolve(c, status.value, note)))
+            case ev.GameEnded(reason=reason):
+                out.append((FACILITATOR, cmd.End(reason)))
+    return out
+
+
+def replay_commands(scenario: Scenario, commands: list[tuple[str, cmd.Command]], seed: int) -> tuple[Game, int]:
+    """The game those commands make with dice seeded ``seed``, and how many the rules refused there."""
+    game = Game(scenario, seed)
+    refused = sum(0 if game.try_act(command, actor) else 1 for actor, command in commands)
+    return game, refused
+
+
+@frozen
+class WhatIfResult:
+    result: RunResult
+    refused: int  # commands that could not be made in this world (it went another way)
+
+
+def whatif_one(scenario: Scenario, commands: list[tuple[str, cmd.Command]], seed: int, index: int) -> WhatIfResult:
+    own = run_seed(seed, index)
+    game, refused = replay_commands(scenario, commands, own)
+    return WhatIfResult(result_of(scenario, game.state, index, own), refused)
+
+
+# --- many runs: the distribution ------------------------------------------------------------------
+
+
+def _share(count: int, total: int) -> float:
+    return round(count / total, 4) if total else 0.0
+
+
+def _stats(values: list[int]) -> dict[str, Any]:
+    ordered = sorted(values)
+    n = len(ordered)
+    mean = sum(ordered) / n
+    counts: dict[int, int] = {}
+    for v in ordered:
+        counts[v] = counts.get(v, 0) + 1
+    return {"mean": round(mean, 3), "min": ordered[0], "max": ordered[-1], "median": ordered[n // 2],
+            "counts": {str(k): counts[k] for k in sorted(counts)}}
+
+
+def summarise(scenario: Scenario, results: list[RunResult], actual: RunResult | None = None) -> dict[str, Any]:
+    """The distribution over runs (sorted by index) as plain data, in the scenario's order."""
+    results = sorted(results, key=lambda r: r.index)
+    total = len(results)
+    ends: dict[str, int] = {}
+    for r in results:
+        ends[r.end_state] = ends.get(r.end_state, 0) + 1
+    order = [*scenario.end_states, ""]
+    end_states = [
+        {"id": e, "label": scenario.end_states[e].label if e in scenario.end_states else "no end state reached",
+         "runs": ends[e], "share": _share(ends[e], total)}
+        for e in sorted(ends, key=lambda e: order.index(e) if e in order else len(order))
+    ]
+    red_lines = []
+    for team in scenario.teams.values():
+        for line in team.position.red_lines:
+            key = f"{team.id}:{line.id}"
+            n = sum(1 for r in results if key in r.red_lines)
+            red_lines.append({"team": team.id, "team_name": team.name, "id": line.id, "text": line.text,
+                              "assessed": bool(line.when), "runs": n, "share": _share(n, total),
+                              "actual": (key in actual.red_lines) if actual else None})
+    objectives = []
+    for team in scenario.teams.values():
+        for o in sorted(team.position.objectives, key=lambda o: o.rank):
+            key = f"{team.id}:{o.id}"
+            n = sum(1 for r in results if key in r.objectives)
+            objectives.append({"team": team.id, "team_name": team.name, "id": o.id, "rank": o.rank, "text": o.text,
+                               "assessed": bool(o.when), "runs": n, "share": _share(n, total),
+                               "actual": (key in actual.objectives) if actual else None})
+    tracks = []
+    for t in scenario.tracks.values():
+        final = _stats([r.final[t.id] for r in results])
+        peak = _stats([r.peak[t.id] for r in results])
+        row = {"id": t.id, "label": t.label, "min": t.min, "max": t.max, "start": t.start, "final": final, "peak": peak}
+        if actual is not None:
+            value = actual.final[t.id]
+            row["actual"] = value
+            row["runs_below_actual"] = sum(1 for r in results if r.final[t.id] < value)
+            row["runs_at_actual"] = sum(1 for r in results if r.final[t.id] == value)
+        tracks.append(row)
+    credibility = []
+    for team in scenario.teams.values():
+        kept = sum(r.credibility[team.id].kept for r in results)
+        broken = sum(r.credibility[team.id].broken for r in results)
+        still = sum(r.credibility[team.id].open for r in results)
+        credibility.append({"team": team.id, "team_name": team.name, "kept": kept, "broken": broken, "open": still,
+                            "share_kept": _share(kept, kept + broken) if kept + broken else None})
+    out: dict[str, Any] = {
+        "scenario": {"id": scenario.info.id, "title": scenario.info.title, "turns": scenario.info.turns,
+                     "adjudication": scenario.info.adjudication.value},
+        "runs": total,
+        "end_states": end_states,
+        "red_lines": red_lines,
+        "objectives": objectives,
+        "tracks": tracks,
+        "credibility": credibility,
+        "deals": _stats([r.deals for r in results]) if results else None,
+    }
+    if actual is not None:
+        same = ends.get(actual.end_state, 0)
+        out["actual"] = {"end_state": actual.end_state,
+                         "label": scenario.end_states[actual.end_state].label if actual.end_state else "no end state reached",
+                         "runs_same_end_state": same, "share_same_end_state": _share(same, total),
+                         "red_lines": list(actual.red_lines)}
+    return out
+
+
+Progress = Callable[[int, int], None]

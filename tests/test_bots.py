@@ -1,0 +1,144 @@
+"""The doctrine bot: what it sees, what it plays, how it answers, and that it is deterministic."""
+
+import random
+from pathlib import Path
+
+import attrs
+import pytest
+
+from exercise import batch, bots, bundled
+from exercise import commands as cmd
+from exercise import events as ev
+from exercise.loading import load_library, load_scenario
+from exercise.model import Effects, Lever, MoveKind
+
+DATA = Path(__file__).parent / "data"
+LIBRARY, _ = load_library([DATA / "injects"])
+MINIMAL = load_scenario(DATA / "scenarios" / "minimal.toml", LIBRARY)
+UKRAINE = load_scenario(bundled.find_scenario("ukraine-ceasefire-2025"))
+
+
+def test_terms_read_which_way_each_track_and_flag_should_go():
+    got = bots.terms("flags.ceasefire and not (flags.ukraine_in_nato or flags.israel_model) and tracks.d >= 6")
+    assert [(t.name, t.up) for t in got] == [("ceasefire", True), ("ukraine_in_nato", False),
+                                             ("israel_model", False), ("d", True)]
+    low = bots.terms("tracks.x <= 3 or 2 > tracks.y or not tracks.z >= 4")
+    assert [(t.name, t.up, t.threshold, t.strict) for t in low] == [("x", False, 3, False), ("y", False, 2, True),
+                                                                     ("z", False, 4, True)]
+    assert low[0].satisfied({"x": 3}, {}) and not low[0].satisfied({"x": 4}, {})
+
+
+def test_unknown_team_or_brief_is_an_error_listing_the_choices():
+    game = batch.Game(MINIMAL, 1)
+    with pytest.raises(bots.BotError, match="no team 'green' .teams: blue, red."):
+        bots.doctrine(MINIMAL, game.rules.conditions, "green")
+    with pytest.raises(bots.BotError, match="no advisor brief 'hawk' .briefs: dove."):
+        bots.doctrine(MINIMAL, game.rules.conditions, "blue", "hawk")
+    with pytest.raises(bots.BotError, match="briefs: none"):
+        bots.doctrine(MINIMAL, game.rules.conditions, "red", "dove")
+
+
+def to_moves(game: batch.Game) -> None:
+    game.act(cmd.Advance())
+    assert game.state.phase is ev.Phase.MOVES
+
+
+def test_the_bot_answers_proposals_moves_and_marks_ready_through_the_engine():
+    game = batch.Game(MINIMAL, 1)
+    to_moves(game)  # the offer (truce, tension -1) is on the table for blue and red
+    blue = bots.doctrine(MINIMAL, game.rules.conditions, "blue")
+    commands = bots.plan(blue, bots.sight(game.state, "blue"), seed=1)
+    assert isinstance(commands[0], cmd.Respond) and commands[0].answer is ev.Answer.ACCEPT
+    assert "A truce" in commands[0].note or "Calm" in commands[0].note
+    assert [type(c).__name__ for c in commands[1:]] == ["Submit", "Ready"]
+    submit = commands[1]
+    assert submit.kind == "propose" and "doctrine bot" in submit.detail  # respond is answered, never played
+    for c in commands:
+        game.act(c, "blue")
+    assert game.state.ready == {"blue"} and game.state.moves["m1"].team == "blue"
+    assert bots.plan(blue, bots.sight(game.state, "blue"), seed=1) == []  # nothing left to do this phase
+
+
+def test_the_bot_never_plays_a_move_that_crosses_its_own_red_line():
+    game = batch.Game(MINIMAL, 1)
+    to_moves(game)
+    game.state.ledger.tracks["tension"] = 8  # a threat (+1) would reach 9: blue's red line 'war'
+    blue_threatens = attrs.evolve(
+        MINIMAL, teams={**MINIMAL.teams, "blue": attrs.evolve(MINIMAL.teams["blue"], position=attrs.evolve(
+            MINIMAL.teams["blue"].position,
+            levers=[Lever("threaten", "Threaten.", "doc-a"), *MINIMAL.teams["blue"].position.levers]))})
+    blue = bots.doctrine(blue_threatens, game.rules.conditions, "blue")
+    for seed in range(20):
+        kinds = [c.kind for c in bots.moves(blue, bots.sight(game.state, "blue"), seed)]
+        assert kinds == ["propose"], kinds
+    game.state.ledger.tracks["tension"] = 2  # far from it the threat is still worse than an offer for 'calm'
+    assert bots.judge(blue, bots.sight(game.state, "blue"), Effects({"tension": 1})).harms == []
+
+
+def test_a_deal_that_crosses_a_red_line_is_countered_without_it_or_rejected():
+    game = batch.Game(MINIMAL, 1)
+    to_moves(game)
+    blue = bots.doctrine(MINIMAL, game.rules.conditions, "blue")
+    seen = bots.sight(game.state, "blue")
+    [offer] = seen.proposals
+    bad = attrs.evolve(offer, effects=Effects({"tension": 5}, {"truce": True}))  # 5 + 5 = 10: war
+    [answer] = bots.answers(blue, attrs.evolve(seen, proposals=[bad]))
+    assert answer.answer is ev.Answer.COUNTER and answer.effects == Effects({}, {"truce": True})
+    assert "red line" in answer.note and "No war." in answer.note
+    assert answer.terms[:2] == ["Stop", "Talk"] and "tension +5" in answer.terms[-1]
+    worse = attrs.evolve(offer, effects=Effects({"tension": 5}))
+    [answer] = bots.answers(blue, attrs.evolve(seen, proposals=[worse]))
+    assert answer.answer is ev.Answer.REJECT and "No war." in answer.note
+    game.act(cmd.Respond("blue", offer.id, ev.Answer.COUNTER, answer.note, ["Stop"], Effects({}, {"truce": True})),
+             "blue")  # the engine takes a bot's counter like anyone's
+
+
+def test_the_bot_sees_only_its_team_share():
+    game = batch.Game(UKRAINE, 3)
+    to_moves(game)
+    for team in UKRAINE.teams:
+        seen = bots.sight(game.state, team)
+        assert all(team in p.parties for p in seen.proposals)
+    game.act(cmd.Submit("us", "sanction", "Hidden from the others"), "us")
+    assert bots.sight(game.state, "russia").own_moves == []
+    assert [m.kind for m in bots.sight(game.state, "us").own_moves] == ["sanction"]
+
+
+def test_a_brief_steers_the_bot_to_the_kinds_it_favours():
+    game = batch.Game(UKRAINE, 3)
+    to_moves(game)
+    seen = bots.sight(game.state, "us")
+    for brief in UKRAINE.teams["us"].position.advisors:
+        d = bots.doctrine(UKRAINE, game.rules.conditions, "us", brief.id)
+        picked = [c.kind for c in bots.moves(d, seen, 11)]
+        assert set(picked) <= set(brief.favoured_kinds), (brief.id, picked)
+        assert all(f"'{brief.title}'" in c.detail for c in bots.moves(d, seen, 11))
+
+
+def test_the_bot_is_deterministic_for_a_seed_and_ignores_the_global_random():
+    game = batch.Game(UKRAINE, 3)
+    to_moves(game)
+    d = bots.doctrine(UKRAINE, game.rules.conditions, "europe")
+    seen = bots.sight(game.state, "europe")
+    random.seed(1)
+    first = bots.plan(d, seen, 42)
+    random.seed(2)
+    assert bots.plan(d, seen, 42) == first
+    assert len({tuple(c.kind for c in bots.moves(d, seen, s)) for s in range(30)}) > 1  # the seed matters
+
+
+def test_bot_games_replay_identically_and_every_move_is_a_lever():
+    one, two = batch.play(UKRAINE, 5), batch.play(UKRAINE, 5)
+    assert one.events == two.events
+    assert one.state.phase is ev.Phase.ENDED
+    for move in one.state.moves.values():
+        assert move.kind in UKRAINE.team_kinds(move.team) and move.ruling is not None
+    assert batch.play(UKRAINE, 6).events != one.events
+
+
+def test_a_kind_without_effects_on_the_goals_is_still_playable():
+    quiet = attrs.evolve(MINIMAL, move_kinds={**MINIMAL.move_kinds, "propose": MoveKind("propose", "Propose")})
+    game = batch.Game(quiet, 1)
+    to_moves(game)
+    d = bots.doctrine(quiet, game.rules.conditions, "blue")
+    assert [c.kind for c in bots.moves(d, bots.sight(game.state, "blue"), 1)] == ["propose"]
