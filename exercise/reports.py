@@ -197,6 +197,9 @@ _SVG_STYLE = {
     "line": 'fill="none" stroke="#1f4e79" stroke-width="2.2" stroke-linejoin="round"',
     "dot": 'fill="#1f4e79"',
     "last": 'font-size="12" font-weight="700" fill="#1f4e79"',
+    "spike": 'stroke="#b03a2e" stroke-width="1.6" stroke-dasharray="3 2"',
+    "spike-dot": 'fill="#ffffff" stroke="#b03a2e" stroke-width="1.6"',
+    "spike-label": 'font-size="10.5" font-weight="700" fill="#b03a2e"',
 }
 _SVG_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, 'DejaVu Sans', sans-serif"
 
@@ -212,7 +215,9 @@ def _text(cls: str, x: float, y: float, text: object, anchor: str = "start") -> 
 
 def svg_chart(series: analysis.TrackSeries, width: int = 320, height: int = 190) -> Markup:
     """One track over the turns as an inline SVG line chart (no script, no external resource):
-    the value at the start and at the end of each turn, on the track's own range."""
+    the value at the start and at the end of each turn, on the track's own range. Where a track
+    went higher or lower within a turn than at either end of it, a dashed red bar in the middle of
+    that turn spans how far it went, labelled with the value it reached."""
     left, right, top, bottom = 34, 30, 12, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     base = top + plot_h
@@ -227,7 +232,8 @@ def svg_chart(series: analysis.TrackSeries, width: int = 320, height: int = 190)
         return top + plot_h * (high - v) / (high - low)
 
     title = escape(f"{series.label}: {series.start} at the start, {series.final} at the end "
-                   f"(range {series.min} to {series.max})")
+                   f"(range {series.min} to {series.max}); highest {series.peak.text}, "
+                   f"lowest {series.trough.text}")
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{title}" '
              f'xmlns="http://www.w3.org/2000/svg" font-family="{_SVG_FONT}">', f"<title>{title}</title>"]
     step = _nice_step(high - low, 5)
@@ -246,6 +252,22 @@ def svg_chart(series: analysis.TrackSeries, width: int = 320, height: int = 190)
     if n <= 40:
         parts += [f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.6" class="dot" {_SVG_STYLE["dot"]}/>'
                   for i, v in enumerate(values)]
+    for i in range(1, n):  # the spikes within a turn that its start and end do not show
+        before, after = values[i - 1], values[i]
+        lowest, highest = series.lows[i], series.highs[i]
+        outside = [v for v in (lowest, highest) if v < min(before, after) or v > max(before, after)]
+        if not outside:
+            continue
+        mid = (x(i - 1) + x(i)) / 2
+        top_v, bottom_v = max(highest, before, after), min(lowest, before, after)
+        parts.append(_line("spike", mid, y(top_v), mid, y(bottom_v)))
+        for v in outside:
+            parts.append(f'<circle cx="{mid:.1f}" cy="{y(v):.1f}" r="3" class="spike-dot" {_SVG_STYLE["spike-dot"]}/>')
+            label_y = y(v) - 6 if v > max(before, after) else y(v) + 13
+            if top - 2 <= label_y <= base:
+                parts.append(_text("spike-label", mid, label_y, v, "middle"))
+            else:  # no room above the top or below the base: beside the mark
+                parts.append(_text("spike-label", mid + 6, y(v) + 4, v))
     parts += [_text("last", x(n - 1) + 5, y(values[-1]) + 4, values[-1]), "</svg>"]
     return Markup("".join(parts))
 

@@ -362,6 +362,10 @@ def test_a_spike_within_a_turn_is_reported(tmp_path):
     assert tension.values == [5, 5], "the end of the turn hides the spike"
     assert (tension.lows[1], tension.highs[1]) == (5, 9)
     assert tension.cells == ["5", "5 (high 9)"]
+    assert (tension.peak.value, tension.peak.turn, tension.peak.text) == (9, 1, "9 in turn 1")
+    assert tension.peak.cause == "ruling on m1 (Blue: Up)", "what took it there"
+    assert (tension.trough.value, tension.trough.text) == (5, "5 at the start")
+    assert tension.hidden == [tension.peak], "the peak is hidden by the end of the turn; the low is not"
     (war,) = a.red_lines
     assert war.crossed and war.status == "restored", "the red line the spike crossed agrees"
 

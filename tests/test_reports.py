@@ -184,7 +184,8 @@ def test_html_is_one_self_contained_printable_file(flagship):
     for external in ("<link", " src=", "@import", "url(", "https://", "@font-face"):
         assert external not in html, external
     assert html.count("<svg") == len(FLAGSHIP.tracks), "one chart per track"
-    assert "<title>Escalation: 6 at the start, 10 at the end (range 0 to 10)</title>" in html
+    assert ("<title>Escalation: 6 at the start, 10 at the end (range 0 to 10); highest 10 in turn 3, "
+            "lowest 5 in turn 2</title>") in html
     for anchor in ("overview", "summary", "analysis", "timeline", "tracks", "ledger", "red_lines", "proposals",
                    "end_state", "plan", "method"):
         assert f'<section id="{anchor}">' in html
@@ -214,6 +215,24 @@ def test_the_summary_lists_the_strengths_and_areas_noted_about_teams(tmp_path):
     areas = _section(text, "### Primary areas for improvement")
     assert "- Red was slow to answer (Red, turn 1)" in areas and "None" not in areas
     assert "<li>Blue read the board well (Blue, turn 1)</li>" in html
+
+
+def test_a_peak_within_a_turn_shows_in_the_table_the_text_and_the_chart(tmp_path):
+    with Session.create(tmp_path / "g.session", MINIMAL) as s:
+        s.act(cmd.Advance())
+        s.act(cmd.Submit("red", "threaten", "Up"), "red")
+        s.act(cmd.Submit("blue", "propose", "Down", ["red"]), "blue")
+        s.act(cmd.Advance())
+        s.act(cmd.Adjudicate("m1", outcome=ev.Outcome.SUCCESS, effects=Effects({"tension": 4})))  # 5 -> 9
+        s.act(cmd.Adjudicate("m2", outcome=ev.Outcome.SUCCESS, effects=Effects({"tension": -4})))  # 9 -> 5
+        text, html = render(s, "md"), render(s, "html")
+    assert "| Tension (tension) | 0–10 | 5 | 5 (high 9) | 9 in turn 1 | 5 at the start |" in text
+    assert ("- **Tension** reached its highest, 9, in turn 1 after ruling on m1 (Red: Up); "
+            "it ended the turn at 5.") in text
+    (chart,) = re.findall(r"<svg.*?</svg>", html, flags=re.S)
+    assert "highest 9 in turn 1, lowest 5 at the start</title>" in chart
+    assert chart.count('class="spike"') == 1 and chart.count('class="spike-dot"') == 1
+    assert re.search(r'class="spike-label"[^>]*>9</text>', chart), "the peak's value is labelled"
 
 
 # --- what players typed is data ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ from .results import (
     EndStateResult,
     Episode,
     EventItem,
+    Extreme,
     FlagSeries,
     InjectItem,
     KindCount,
@@ -45,7 +46,7 @@ from .walk import ruling_info
 
 __all__ = [
     "MEASURES", "PLAN_SEPARATOR", "Alignment", "AlignmentRow", "Analysis", "AnswerRow", "CommitmentRow",
-    "ConditionItem", "Counts", "Credibility", "EndStateResult", "Episode", "EventItem", "FlagSeries",
+    "ConditionItem", "Counts", "Credibility", "EndStateResult", "Episode", "EventItem", "Extreme", "FlagSeries",
     "InjectItem", "KindCount", "Module", "MoveItem", "NoteItem", "ObjectiveResult", "PlanItem", "ProposalRow",
     "Reciprocity", "RedLineResult", "RulingInfo", "ScheduledInject", "SkippedItem", "SourceRef", "StateChange",
     "TeamResult", "TimelineItemType", "TrackSeries", "TurnRecord", "analyse", "change_text", "effects_text",

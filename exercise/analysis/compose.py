@@ -88,7 +88,7 @@ def analyse(scenario: Scenario, events: Sequence[ev.Event], state: GameState | N
         undelivered=undelivered, teams=teams, commitments=commitments,
         credibility=[t.credibility for t in teams],
         reciprocity=[t.reciprocity for t in teams], red_lines=red_lines, proposals=proposal_rows(walk),
-        tracks=track_series(scenario, state.ledger, final_turn),
+        tracks=track_series(scenario, state.ledger, final_turn, walk.cause_at),
         flags=flag_series(scenario, state.ledger, final_turn), changes=walk.changes,
         end_state=end_state, end_states=end_states,
         strengths=[n for n in notes if n.category == "strength" and not n.team],

@@ -342,6 +342,26 @@ class ProposalRow:
 
 
 @frozen
+class Extreme:
+    """The highest (or lowest) value a track stood at, the turn it first got there (0: at the
+    start) and what took it there."""
+
+    kind: str  # "highest" or "lowest"
+    value: int
+    turn: int
+    cause: str
+
+    @property
+    def when(self) -> str:
+        return f"turn {self.turn}" if self.turn else "the start"
+
+    @property
+    def text(self) -> str:
+        """``10 in turn 2`` or ``6 at the start``."""
+        return f"{self.value} in turn {self.turn}" if self.turn else f"{self.value} at the start"
+
+
+@frozen
 class TrackSeries:
     id: str
     label: str
@@ -353,6 +373,15 @@ class TrackSeries:
     description: str
     lows: list[int]  # the lowest it stood at during each turn; lows[0] is the start
     highs: list[int]  # the highest likewise
+    peak: Extreme  # the highest it ever stood at, and when it first got there
+    trough: Extreme  # the lowest likewise
+
+    @property
+    def hidden(self) -> list[Extreme]:
+        """The peak and the trough where the end-of-turn values do not show them: reached
+        within a turn and left before its end."""
+        return [e for e in (self.peak, self.trough) if e.turn and self.values[e.turn] != e.value]
+
 
     @property
     def cells(self) -> list[str]:

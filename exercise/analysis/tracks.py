@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from ..model import Scenario
 from ..state import Ledger
-from .results import FlagSeries, TrackSeries
+from .results import Extreme, FlagSeries, TrackSeries
 
 T = TypeVar("T")
 
@@ -26,7 +26,24 @@ def by_turn(changes: Sequence[tuple[int, T]], start: T, final_turn: int) -> tupl
     return values, value
 
 
-def track_series(scenario: Scenario, ledger: Ledger, final_turn: int) -> list[TrackSeries]:
+def extremes(track_id: str, start: int, ledger: Ledger, causes: Mapping[int, str]) -> tuple[Extreme, Extreme]:
+    """The highest and the lowest a track stood at, each when it first got there, and the cause
+    that took it there (``causes``: an event's seq -> its cause, as the walk names it)."""
+    high = low = (start, 0, "")
+    for change in ledger.changes:
+        moved = change.tracks.get(track_id)
+        if moved is None:
+            continue
+        after = moved[1]
+        if after > high[0]:
+            high = (after, change.turn, causes.get(change.seq, change.cause))
+        if after < low[0]:
+            low = (after, change.turn, causes.get(change.seq, change.cause))
+    return Extreme("highest", *high), Extreme("lowest", *low)
+
+
+def track_series(scenario: Scenario, ledger: Ledger, final_turn: int,
+                 causes: Mapping[int, str] | None = None) -> list[TrackSeries]:
     history: dict[str, list[tuple[int, int]]] = {}
     for turn, name, value in ledger.history:
         history.setdefault(name, []).append((turn, value))
@@ -36,8 +53,10 @@ def track_series(scenario: Scenario, ledger: Ledger, final_turn: int) -> list[Tr
         peaks = [ledger.peaks.get((turn, track.id), (value, value)) for turn, value in enumerate(values)]
         lows = [min(low, value) for (low, _), value in zip(peaks, values)]
         highs = [max(high, value) for (_, high), value in zip(peaks, values)]
+        peak, trough = extremes(track.id, track.start, ledger, causes or {})
         out.append(TrackSeries(track.id, track.label, track.min, track.max, track.start,
-                               ledger.tracks.get(track.id, last), values, track.description, lows, highs))
+                               ledger.tracks.get(track.id, last), values, track.description, lows, highs,
+                               peak, trough))
     return out
 
 

@@ -66,6 +66,7 @@ class Walk:
         self.violation_change: dict[str, Change] = {}  # proposal -> what its breach changed
         self.condition_changes: dict[tuple[str, str, str], list[tuple[int, bool, str]]] = {}
         self.changes: list[StateChange] = []
+        self.cause_at: dict[int, str] = {}  # seq -> the cause of what that event changed
         self.causes: list[str] = []  # what moved tracks or flags in the command being read
         self.previous = ""  # the type of the event before this one
         self.settled: dict[str, ev.ProposalSettled] = {}
@@ -105,6 +106,7 @@ class Walk:
             return change
         if change.moved:
             self.causes.append(cause)
+            self.cause_at[change.seq] = cause
         self.changes.append(StateChange(change.turn, ref, cause, self.change_text(change),
                                         effects_text(change.intended), applied_in_full(change)))
         return change
