@@ -284,6 +284,8 @@ def commands_of(scenario: Scenario, events: Iterable[ev.Event]) -> list[tuple[st
                 out.append((FACILITATOR, cmd.Resolve(c, status.value, note)))
             case ev.GameEnded(reason=reason):
                 out.append((FACILITATOR, cmd.End(reason)))
+            case ev.TeamHandedOver(team=team, to=to, brief=brief):
+                out.append((FACILITATOR, cmd.Handoff(team, to, brief)))
     return out
 
 

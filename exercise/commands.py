@@ -120,6 +120,15 @@ class Note:
 
 
 @frozen
+class Handoff:
+    """Hand a team to the doctrine bot (``to="bot"``, with an advisor brief or none), or back (``"human"``)."""
+
+    team: str
+    to: str
+    brief: str = ""
+
+
+@frozen
 class End:
     """End early (to the hotwash), or close the hotwash."""
 
@@ -128,5 +137,5 @@ class End:
 
 Command = (
     Submit | Revise | Withdraw | Ready | Advance | Deliver | Skip | DeliverInject | Adjudicate
-    | Respond | Resolve | Note | End
+    | Respond | Resolve | Note | End | Handoff
 )

@@ -478,11 +478,33 @@ def _end(rules: Rules, state: GameState, c: cmd.End, actor: str, ids: _Ids) -> l
     return [ev.PhaseChanged(ev.Phase.HOTWASH, c.reason or "ended early by the facilitator")]
 
 
+HANDS = ("bot", "human")  # who may play a team: the doctrine bot, or its players
+
+
+def _handoff(rules: Rules, state: GameState, c: cmd.Handoff, actor: str, ids: _Ids) -> list[ev.Event]:
+    _require_facilitator(actor, "hand a team to the bot or back to its players")
+    _require_team(rules, c.team)
+    if state.phase is ev.Phase.ENDED:
+        raise WrongPhase("the game has ended")
+    if c.to not in HANDS:
+        raise Invalid(f"a team is handed to 'bot' or 'human', not '{c.to}'")
+    if c.brief:
+        briefs = [a.id for a in rules.scenario.teams[c.team].position.advisors]
+        if c.to != "bot":
+            raise Invalid("an advisor brief goes with a hand-over to the bot, not back to the players")
+        if c.brief not in briefs:
+            raise Unknown(f"team '{c.team}' has no advisor brief '{c.brief}' (briefs: {', '.join(briefs) or 'none'})")
+    now = state.bots.get(c.team)
+    if (c.to == "bot" and now == c.brief) or (c.to == "human" and now is None):
+        return []
+    return [ev.TeamHandedOver(c.team, c.to, state.turn, c.brief)]
+
+
 _HANDLERS: dict[type, Callable[[Rules, GameState, Any, str, _Ids], list[ev.Event]]] = {
     cmd.Submit: _submit, cmd.Revise: _revise, cmd.Withdraw: _withdraw, cmd.Ready: _ready,
     cmd.Advance: _advance, cmd.Deliver: _deliver_entry, cmd.Skip: _skip,
     cmd.DeliverInject: _deliver_inject, cmd.Adjudicate: _adjudicate, cmd.Respond: _respond,
-    cmd.Resolve: _resolve, cmd.Note: _note, cmd.End: _end,
+    cmd.Resolve: _resolve, cmd.Note: _note, cmd.End: _end, cmd.Handoff: _handoff,
 }
 
 

@@ -249,6 +249,18 @@ class NoteAdded:
 
 
 @frozen
+class TeamHandedOver:
+    """The facilitator handed a team to the doctrine bot (``to="bot"``, following an advisor
+    ``brief`` or none) or back to its players (``to="human"``). What the team does while a bot
+    has it is the bot's play (``exercise.bots``); the consoles and the report say so."""
+
+    team: str
+    to: str  # "bot" or "human"
+    turn: int
+    brief: str = ""
+
+
+@frozen
 class GameEnded:
     reason: str
     end_state: str = ""
@@ -258,7 +270,7 @@ Event = (
     TurnStarted | InjectQueued | InjectDelivered | InjectSkipped | PhaseChanged | MoveSubmitted
     | MoveRevised | MoveWithdrawn | ReadyChanged | MovesRevealed | Ruled | ProposalTabled
     | ProposalAnswered | ProposalSettled | CommitmentOpened | CommitmentResolved
-    | ConditionChanged | NoteAdded | GameEnded
+    | ConditionChanged | NoteAdded | GameEnded | TeamHandedOver
 )
 
 EVENT_TYPES: dict[str, type] = {cls.__name__: cls for cls in Event.__args__}

@@ -93,6 +93,10 @@ def describe(event: ev.Event, scenario: Scenario) -> str:
             return f"{what[0] if holds else what[1]}: {team + ' ' if team else ''}{item}"
         case ev.NoteAdded(author=author, text=text, category=category):
             return f"{category} note by {author}: {text}"
+        case ev.TeamHandedOver(team=team, to=to, brief=brief):
+            if to == "bot":
+                return f"{team} handed to the doctrine bot{f' (advisor brief {brief})' if brief else ''}"
+            return f"{team} handed back to its players"
         case ev.GameEnded(reason=reason, end_state=end):
             label = scenario.end_states[end].label if end else "no end state reached"
             return f"game ended ({reason}): {label}"

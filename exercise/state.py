@@ -222,6 +222,8 @@ class GameState:
     first_end_state: str = ""  # the first end state reached in play: the outcome (first reached wins)
     end_state: str = ""  # the outcome recorded when the game ended
     ended_reason: str = ""
+    bots: dict[str, str] = field(factory=dict)  # team -> the advisor brief its bot follows ("": none), while a bot has it
+    handoffs: list[ev.TeamHandedOver] = field(factory=list)
     _change: Change | None = field(default=None, repr=False, eq=False)  # what the event being folded changed
 
     @classmethod
@@ -378,6 +380,13 @@ class GameState:
 
     def _on_NoteAdded(self, e: ev.NoteAdded) -> None:
         self.notes.append(e)
+
+    def _on_TeamHandedOver(self, e: ev.TeamHandedOver) -> None:
+        if e.to == "bot":
+            self.bots[e.team] = e.brief
+        else:
+            self.bots.pop(e.team, None)
+        self.handoffs.append(e)
 
     def _on_GameEnded(self, e: ev.GameEnded) -> None:
         self.end_state = e.end_state

@@ -59,6 +59,7 @@ class TeamView:
     name: str
     moves_this_turn: int | None = None  # None (absent from the JSON) in a team's view of another team
     ready: bool = False
+    bot: str | None = None  # while the doctrine bot plays the team: the advisor brief it follows ("": none)
 
 
 @frozen
@@ -294,7 +295,8 @@ def build_view(scenario: Scenario, state: GameState, role: str, scope: str = "al
     )
     teams = {
         t.id: TeamView(t.name, ready=t.id in state.ready,
-                       moves_this_turn=len(state.turn_moves(team=t.id)) if facilitator or t.id == role else None)
+                       moves_this_turn=len(state.turn_moves(team=t.id)) if facilitator or t.id == role else None,
+                       bot=state.bots.get(t.id))
         for t in scenario.teams.values()
     }
     queue = skipped = None
@@ -403,7 +405,7 @@ def _omitted_when_none(cls: type, *names: str, **renamed: str) -> None:
     _converter.register_unstructure_hook(cls, unstructure)
 
 
-_omitted_when_none(TeamView, "moves_this_turn")
+_omitted_when_none(TeamView, "moves_this_turn", "bot")
 _omitted_when_none(DeliveryView, "expected_actions", sender="from")
 _omitted_when_none(View, "queue", "skipped")
 

@@ -142,3 +142,26 @@ def test_a_kind_without_effects_on_the_goals_is_still_playable():
     to_moves(game)
     d = bots.doctrine(quiet, game.rules.conditions, "blue")
     assert [c.kind for c in bots.moves(d, bots.sight(game.state, "blue"), 1)] == ["propose"]
+
+
+def test_the_facilitator_hands_a_team_to_the_bot_and_back():
+    from exercise.engine import Invalid, NotAllowed, Unknown
+    from exercise.narrate import describe
+
+    game = batch.Game(MINIMAL, 1)
+    [handed] = game.act(cmd.Handoff("blue", "bot", "dove"))
+    assert handed == ev.TeamHandedOver("blue", "bot", 1, "dove") and game.state.bots == {"blue": "dove"}
+    assert describe(handed, MINIMAL) == "blue handed to the doctrine bot (advisor brief dove)"
+    assert game.act(cmd.Handoff("blue", "bot", "dove")) == []  # already so: nothing to record
+    game.act(cmd.Handoff("blue", "bot"))
+    assert game.state.bots == {"blue": ""}
+    [back] = game.act(cmd.Handoff("blue", "human"))
+    assert game.state.bots == {} and describe(back, MINIMAL) == "blue handed back to its players"
+    assert [h.to for h in game.state.handoffs] == ["bot", "bot", "human"]
+    for command, actor, error in [
+        (cmd.Handoff("blue", "bot"), "blue", NotAllowed), (cmd.Handoff("green", "bot"), "facilitator", Unknown),
+        (cmd.Handoff("blue", "robot"), "facilitator", Invalid), (cmd.Handoff("blue", "bot", "hawk"), "facilitator", Unknown),
+        (cmd.Handoff("blue", "human", "dove"), "facilitator", Invalid),
+    ]:
+        with pytest.raises(error):
+            game.act(command, actor)

@@ -104,7 +104,8 @@ def test_status_as_a_team_on_the_command_line_hides_other_moves(tmp_path):
 # --- the typed view and its JSON -------------------------------------------------------------
 
 # Parts of a view that are None for a team, and then absent from the JSON; and a renamed field.
-OPTIONAL = {(View, "queue"), (View, "skipped"), (DeliveryView, "expected_actions"), (TeamView, "moves_this_turn")}
+OPTIONAL = {(View, "queue"), (View, "skipped"), (DeliveryView, "expected_actions"), (TeamView, "moves_this_turn"),
+            (TeamView, "bot")}
 RENAMED = {(DeliveryView, "sender"): "from"}
 FACILITATOR_KEYS = ["role", "scenario", "turn", "phase", "tracks", "flags", "teams", "moves", "injects", "proposals",
                     "commitments", "conditions", "notes", "history", "holding", "series", "end_state", "ended_reason",
