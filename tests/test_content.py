@@ -106,6 +106,25 @@ def test_security_talks_2021_is_built_around_evans():
     assert any(a.source == "evans-2021" for a in scenario.teams["us"].position.advisors)
 
 
+def test_2021_offers_no_sanctions_relief_no_document_proposes():
+    """Evans (2021) asks for restraint while talks run, after a pull-back; none of the five
+    documents proposes lifting the 2014 sanctions in December 2021. The concession on the table
+    is holding penalties back, and paying it before the pull-back crosses the US red line."""
+    scenario = SCENARIOS["security-talks-2021"]
+    assert "ease-sanctions" not in scenario.move_kinds and "sanctions_relief" not in scenario.flags
+    assert scenario.move_kinds["hold-penalties"].commitment is model.Commitment.CONCESSION
+    levers = {lever.kind: lever for lever in scenario.teams["us"].position.levers}
+    assert levers["hold-penalties"].source == "evans-2021"
+    red_line = next(r for r in scenario.teams["us"].position.red_lines if r.id == "paid-before-pullback")
+    assert "flags.penalties_on_hold" in red_line.when
+
+
+def test_flagship_us_sanction_lever_is_the_administration_pattern_putin_paradox_describes():
+    levers = {lever.kind: lever for lever in FLAGSHIP.teams["us"].position.levers}
+    assert levers["sanction"].source == "putin-paradox"
+    assert "targeted penalties" in levers["sanction"].quote
+
+
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the project")
 
 
@@ -208,6 +227,21 @@ TALKS_2021 = SCENARIOS["security-talks-2021"]
 HINDSIGHT = {"putin-paradox", "bristow-2025", "right-strategy-2025", "rothman-2025"}
 GIVEAWAYS = ("post-invasion", "after the invasion", "before the invasion", "since the invasion",
              "special military operation", "since the war began", "2022 invasion", "invasion of 2022")
+
+
+def test_2021_items_rest_on_what_was_known_in_december_2021():
+    """Hindsight documents may brief advisors (each titled as hindsight), nothing else: every
+    stance, objective, red line, lever, assumption, inject, end state, track and flag cites evans-2021."""
+    later = [f"{where} cites {item.source}" for where, item in cited_items(TALKS_2021)
+             if ".advisors[" not in where and item.source in HINDSIGHT]
+    later += [f"{kind} {name} cites {item.source}"
+              for kind, table in (("track", TALKS_2021.tracks), ("flag", TALKS_2021.flags))
+              for name, item in table.items() if item.source in HINDSIGHT]
+    assert not later, "\n".join(later)
+    for team in TALKS_2021.teams.values():
+        for advisor in team.position.advisors:
+            if advisor.source in HINDSIGHT:
+                assert advisor.title.startswith("Hindsight"), f"{team.id}.{advisor.id}: {advisor.title!r}"
 
 
 @pytest.mark.parametrize("document", ["manual", *sorted(TALKS_2021.teams)])
