@@ -57,6 +57,22 @@ def md_text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+_MD_INLINE = re.compile(r"([\\`*_\[\]~])")  # emphasis, code, links and images, strikethrough, escapes
+_MD_BLOCK = re.compile(r"^(?:([#+\-=])|(\d+)([.)]))")  # a heading, a list item or a rule, where a line starts
+
+
+def md_escape(value: Any) -> str:
+    """Text a player typed, for Markdown: one line (as ``md_text``) that raises no HTML and no
+    Markdown of its own. ``<``, ``>`` and an ``&`` that would start an entity become entities
+    (no tag, comment or autolink); the characters of emphasis, code spans, links and images,
+    strikethrough and escapes are backslash-escaped; so is a heading, list or rule marker at the
+    start. A table's pipes are ``md_cell``'s to escape. Readers see the text as typed."""
+    text = md_text(value)
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_BLOCK.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text)
+
+
 def md_cell(value: Any) -> str:
     """A Markdown table cell: one line, pipes escaped so the table keeps its shape."""
     return md_text(value).replace("|", "\\|")
@@ -281,7 +297,8 @@ def _skin(fmt: str) -> str:
 
 def _configure(env: Environment) -> Environment:
     env.filters.update(
-        md_text=md_text, md_cell=md_cell, md_block=md_block, html_text=html_text, html_markdown=html_markdown,
+        md_text=md_text, md_escape=md_escape, md_cell=md_cell, md_block=md_block, html_text=html_text,
+        html_markdown=html_markdown,
         svg_chart=svg_chart, percent=percent, source_in=source_in, kind_in=kind_in, join_change=join_change,
         answer_text=answer_text,
     )

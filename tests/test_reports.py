@@ -37,6 +37,7 @@ FLAGSHIP = load_scenario(bundled.find_scenario("ukraine-ceasefire-2025"))
 
 NASTY = "<script>alert(1)</script> {{ 7*7 }} \"quotes' Кремль 日本語"
 NASTY_HTML = "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} &#34;quotes&#39; Кремль 日本語"
+NASTY_MD = "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7\\*7 }} \"quotes' Кремль 日本語"
 
 
 def run(*args, cwd=REPO):
@@ -166,7 +167,7 @@ def test_golden_holds_what_the_game_did_and_nothing_of_the_machine(flagship):
         assert expected in text, expected
     assert not re.search(r"\d{1,2}:\d{2}(:\d{2})?", text), "no clock times"
     assert not re.search(r"(?<![\w-])/(tmp|home|work|Users|var)/", text), "no absolute paths"
-    assert "\\" not in text.replace("\\|", ""), "no Windows paths"
+    assert "\\" not in re.sub(r"\\[!-/:-@\[-`{-~]", "", text), "no Windows paths (Markdown's escapes aside)"
     assert "flagship.session" not in text
 
 
@@ -276,10 +277,59 @@ def test_html_escapes_everything_players_typed(nasty):
     assert "Кремль 日本語" in html
 
 
-def test_markdown_keeps_what_players_typed_literally(nasty):
+def test_markdown_shows_what_players_typed_as_text(nasty):
     text = render(nasty, "md")
-    assert text.count(NASTY) >= 12
-    assert "49" not in text
+    assert "<script>" not in text and "alert(1)</script>" not in text
+    assert text.count(NASTY_MD) >= 12, "headline, detail, terms, arguments, narratives, notes, reasons, plan"
+    assert "49" not in text, "never evaluated"
+
+
+INJECTIONS = [
+    "<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "# Heading typed", "a | b | c",
+    "[click](javascript:alert(3))", "![pixel](http://tracker.invalid/p.png)", "**loud**", "- listed",
+    "1. numbered", "> quoted", "``` fenced", "~~~ tilde", "<!-- comment", "&lt;b&gt;entity",
+    "<http://auto.invalid>", "_under_ and back\\slash",
+]
+
+
+def test_markdown_from_players_raises_no_html_and_no_markdown(tmp_path):
+    markdown_it = pytest.importorskip("markdown_it")
+    everything = " ".join(INJECTIONS)
+    with Session.create(tmp_path / "g.session", MINIMAL) as s:
+        for turn in range(3):  # each turn's texts start with another of them
+            typed = f"{INJECTIONS[turn + 2]} {everything}"
+            s.act(cmd.Advance())
+            s.act(cmd.Submit("blue", "propose", typed, ["red"], detail=typed, terms=[typed]), "blue")
+            s.act(cmd.Submit("red", "threaten", typed, arguments=[typed]), "red")
+            s.act(cmd.Advance())
+            for move in s.state.turn_moves():
+                s.act(cmd.Adjudicate(move.id, typed, outcome=ev.Outcome.SUCCESS))
+            for proposal in [p.id for p in s.state.proposals.values() if p.status == "open"]:
+                s.act(cmd.Respond("red", proposal, ev.Answer.REJECT, typed), "red")
+            s.act(cmd.Resolve(f"c{turn + 1}", "carried_out", typed))
+            s.act(cmd.Note("blue", typed))
+            if turn < 2:
+                s.act(cmd.Advance())
+        s.act(cmd.End(everything))
+        for typed in INJECTIONS:  # each at the start of a note of every kind
+            s.act(cmd.Note(FACILITATOR, typed, "strength"))
+            s.act(cmd.Note(FACILITATOR, typed, "improvement", team="red"))
+            s.act(cmd.Note(FACILITATOR, typed, "plan", team="blue", owner=typed, due=typed))
+        s.act(cmd.End())
+        text = render(s, "md")
+    html = markdown_it.MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(text)
+    for tag in ("<script", "<img", "<!--", "<b>", "<blockquote", "<pre", "<del", "<s>", 'href="javascript',
+                'href="http://auto', "<strong>loud"):
+        assert tag not in html, tag
+    assert "Heading typed" not in "".join(re.findall(r"<h\d>.*?</h\d>", html)), "no heading of a player's"
+    assert "<li>listed" not in html and "<li>numbered" not in html, "no list of a player's"
+    for table in re.findall(r"<table>.*?</table>", html, flags=re.S):
+        widths = {row.count("<td") + row.count("<th") for row in re.findall(r"<tr>.*?</tr>", table, flags=re.S)}
+        assert len(widths) == 1, "a player's pipe splits no cell"
+    shown = re.sub(r"<[^>]+>", "", html)  # what a reader sees, as text
+    for typed in ("<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "# Heading typed", "a | b | c",
+                  "[click](javascript:alert(3))", "**loud**", "&lt;b&gt;entity", "_under_ and back\\slash"):
+        assert typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in shown, typed
 
 
 def test_a_players_text_cannot_break_a_markdown_table(tmp_path):
@@ -358,7 +408,7 @@ def test_write_report_from_a_worker_thread(nasty, tmp_path):
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert seen[-1][0] == seen[-1][1] and [d for d, _ in seen] == sorted(d for d, _ in seen)
     md = reports.write_report(nasty.path, "md", tmp_path / "report.md")
-    assert NASTY in md.read_text(encoding="utf-8")
+    assert NASTY_MD in md.read_text(encoding="utf-8")
 
 
 def test_write_report_pdf_without_weasyprint(nasty, tmp_path, monkeypatch):
@@ -379,7 +429,7 @@ def session_file(nasty, tmp_path):
 def test_report_command_writes_markdown_and_html(session_file, tmp_path):
     result = run("report", session_file)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("# Minimal") and NASTY in result.stdout
+    assert result.stdout.startswith("# Minimal") and NASTY_MD in result.stdout
     out = tmp_path / "r.html"
     result = run("report", session_file, "-o", out)  # the suffix picks HTML
     assert result.returncode == 0 and f"wrote {out}" in result.stderr
