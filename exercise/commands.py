@@ -8,6 +8,7 @@ from .events import Answer, Outcome
 from .model import Effects, Inject
 
 FACILITATOR = "facilitator"
+EVALUATOR = "evaluator"  # control's evaluators: see all, record the evaluation, play no part
 
 
 @frozen
@@ -135,7 +136,72 @@ class End:
     reason: str = ""
 
 
+# --- evaluation (issue 12; the rules are in exercise.evaluation) ---------------------------
+
+
+@frozen
+class Rate:
+    """Rate an exercise objective: P, S, M or U, with the rationale."""
+
+    objective: str
+    rating: str
+    rationale: str
+
+
+@frozen
+class Observe:
+    objective: str
+    text: str
+    kind: str = "observation"  # observation, strength, improvement
+    delivery: str = ""
+    team: str = ""
+
+
+@frozen
+class MarkExpected:
+    """Mark expected action ``action`` (1, 2, ...) of delivery ``delivery`` met, partly or not."""
+
+    delivery: str
+    action: int
+    status: str
+    team: str = ""
+    note: str = ""
+
+
+@frozen
+class GiveFeedback:
+    team: str
+    rating: int | None = None
+    comments: str = ""
+    strengths: list[str] = field(factory=list)
+    improvements: list[str] = field(factory=list)
+
+
+@frozen
+class WriteSummary:
+    text: str
+
+
+@frozen
+class RecordFinding:
+    """A new key finding, or with ``finding`` a new text for one (or ``remove`` it)."""
+
+    text: str = ""
+    finding: str = ""
+    remove: bool = False
+
+
+@frozen
+class RecordPlanItem:
+    """A new improvement-plan item, or with ``item`` changes to one; ``fields`` are the columns given."""
+
+    item: str = ""
+    note: int = 0
+    fields: dict[str, str] = field(factory=dict)
+
+
 Command = (
     Submit | Revise | Withdraw | Ready | Advance | Deliver | Skip | DeliverInject | Adjudicate
     | Respond | Resolve | Note | End | Handoff
+    | Rate | Observe | MarkExpected | GiveFeedback | WriteSummary | RecordFinding | RecordPlanItem
 )

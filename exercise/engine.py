@@ -574,7 +574,11 @@ def begin(rules: Rules, state: GameState) -> list[ev.Event]:
 
 def decide(rules: Rules, state: GameState, command: cmd.Command, actor: str = cmd.FACILITATOR) -> list[ev.Event]:
     """The events ``command`` by ``actor`` (the facilitator or a team id) produces, or Refused."""
-    if actor != cmd.FACILITATOR and actor not in rules.scenario.teams:
-        raise Unknown(f"unknown role '{actor}' (facilitator or a team: {', '.join(rules.scenario.teams)})")
+    if actor not in (cmd.FACILITATOR, cmd.EVALUATOR) and actor not in rules.scenario.teams:
+        raise Unknown(f"unknown role '{actor}' (facilitator, evaluator or a team: {', '.join(rules.scenario.teams)})")
+    from .evaluation import HANDLERS as evaluation  # its rules use this module's
+
+    if type(command) in evaluation:
+        return evaluation[type(command)](rules, state, command, actor)  # changes no track: no consequences
     events = _HANDLERS[type(command)](rules, state, command, actor, _Ids(state))
     return events + consequences(rules, state, events) if events else events

@@ -266,11 +266,112 @@ class GameEnded:
     end_state: str = ""
 
 
+# --- evaluation (HSEEP): what control and evaluators record about the exercise, and the
+# teams' feedback. None of these changes tracks or flags; see ``exercise.evaluation``.
+
+
+@frozen
+class ObjectiveRated:
+    """An exercise objective rated P, S, M or U (``evaluation.RATINGS``); a later rating replaces it."""
+
+    objective: str
+    rating: str
+    rationale: str
+    author: str
+    turn: int
+
+
+@frozen
+class ObservationRecorded:
+    """An evaluator's observation on an exercise objective, perhaps about one inject or team."""
+
+    observation: str  # o1, o2, ...
+    objective: str
+    text: str
+    author: str
+    turn: int
+    kind: str = "observation"  # observation, strength or improvement
+    delivery: str = ""  # the inject delivery (d1, ...) it is about
+    team: str = ""
+
+
+@frozen
+class ExpectedActionMarked:
+    """Whether an expected action of a delivered inject was met, partly met or not met."""
+
+    delivery: str
+    action: int  # 1 for the inject's first expected action
+    status: str  # met, partly or not
+    author: str
+    turn: int
+    team: str = ""  # "" for the players as a whole
+    note: str = ""
+
+
+@frozen
+class FeedbackGiven:
+    """A team's participant feedback at the hotwash (each submission is kept)."""
+
+    team: str
+    author: str
+    turn: int
+    rating: int | None = None  # 1 (poor) to 5 (excellent), the exercise overall
+    comments: str = ""
+    strengths: list[str] = field(factory=list)
+    improvements: list[str] = field(factory=list)
+
+
+@frozen
+class SummaryWritten:
+    """The report's executive summary, as written by control; a later one replaces it."""
+
+    text: str
+    author: str
+    turn: int
+
+
+@frozen
+class FindingRecorded:
+    """A key finding for the report: a new one, a new text for one, or one taken out."""
+
+    finding: str  # f1, f2, ...
+    text: str
+    author: str
+    turn: int
+    removed: bool = False
+
+
+@frozen
+class PlanItemRecorded:
+    """An improvement-plan item with the HSEEP columns, whole as it now stands.
+
+    ``note`` is the number of the hotwash plan note it extends (0: none): its issue, action,
+    owner and due date fill the columns left empty here.
+    """
+
+    item: str  # ip1, ip2, ...
+    author: str
+    turn: int
+    note: int = 0
+    objective: str = ""
+    capability: str = ""
+    issue: str = ""
+    action: str = ""
+    element: str = ""
+    org: str = ""
+    poc: str = ""
+    start: str = ""
+    end: str = ""
+    status: str = ""
+
+
 Event = (
     TurnStarted | InjectQueued | InjectDelivered | InjectSkipped | PhaseChanged | MoveSubmitted
     | MoveRevised | MoveWithdrawn | ReadyChanged | MovesRevealed | Ruled | ProposalTabled
     | ProposalAnswered | ProposalSettled | CommitmentOpened | CommitmentResolved
     | ConditionChanged | NoteAdded | GameEnded | TeamHandedOver
+    | ObjectiveRated | ObservationRecorded | ExpectedActionMarked | FeedbackGiven | SummaryWritten
+    | FindingRecorded | PlanItemRecorded
 )
 
 EVENT_TYPES: dict[str, type] = {cls.__name__: cls for cls in Event.__args__}

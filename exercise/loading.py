@@ -24,7 +24,7 @@ from .tomlconvert import error_paths, make_converter, toml_keys
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")  # tracks and flags appear in conditions as tracks.NAME
-KEYED_TABLES = ("tracks", "flags", "teams", "move_kinds", "injects", "end_states")
+KEYED_TABLES = ("tracks", "flags", "teams", "move_kinds", "injects", "end_states", "exercise_objectives")
 
 _converter = make_converter()
 
@@ -69,6 +69,7 @@ class ScenarioFile:
     flags: dict[str, model.Flag] = attrs.field(factory=dict)
     injects: dict[str, model.Inject] = attrs.field(factory=dict)
     msel: list[MselFileEntry] = attrs.field(factory=list)
+    exercise_objectives: dict[str, model.ExerciseObjective] = attrs.field(factory=dict)
 
 
 @frozen
@@ -316,7 +317,7 @@ def _check_scenario(c: _Checks, sf: ScenarioFile, stem: str) -> None:
         c.add("$.sources", "is empty (list the documents the positions come from)")
     c.table_names("tracks", sf.tracks, NAME)
     c.table_names("flags", sf.flags, NAME)
-    for table in ("teams", "move_kinds", "injects", "end_states"):
+    for table in ("teams", "move_kinds", "injects", "end_states", "exercise_objectives"):
         c.table_names(table, getattr(sf, table))
 
     for name, track in sf.tracks.items():
@@ -342,6 +343,13 @@ def _check_scenario(c: _Checks, sf: ScenarioFile, stem: str) -> None:
 
     for inject_id, inject in sf.injects.items():
         _check_inject_standalone(c, f"$.injects.{inject_id}", inject, sources)
+
+    for objective_id, objective in sf.exercise_objectives.items():
+        path = f"$.exercise_objectives.{objective_id}"
+        c.text(f"{path}.title", objective.title)
+        c.text(f"{path}.capability", objective.capability)
+        if objective.source:
+            c.ref(f"{path}.source", objective.source, sources, "source")
 
     for state_id, state in sf.end_states.items():
         path = f"$.end_states.{state_id}"
@@ -512,6 +520,7 @@ def _scenario_from(raw: dict, path: Path, library: Library) -> tuple[model.Scena
     scenario = model.Scenario(
         info=sf.scenario, sources=sf.sources, tracks=sf.tracks, flags=sf.flags, teams=sf.teams,
         move_kinds=sf.move_kinds, injects=injects, msel=msel, end_states=sf.end_states,
+        exercise_objectives=sf.exercise_objectives,
     )
     return scenario, []
 

@@ -219,6 +219,21 @@ class MselEntry:
 
 
 @frozen
+class ExerciseObjective:
+    """What the exercise itself sets out to test (HSEEP), as distinct from a team's objectives.
+
+    The facilitator or an evaluator rates each one P, S, M or U after play
+    (``exercise.evaluation``); ``capability`` names the capability it exercises.
+    """
+
+    id: str
+    title: str
+    capability: str
+    description: str = ""
+    source: str = ""
+
+
+@frozen
 class EndState:
     """A named outcome of the game, reached when ``when`` holds."""
 
@@ -283,6 +298,7 @@ class Scenario:
     injects: dict[str, Inject]
     msel: list[MselEntry]
     end_states: dict[str, EndState]
+    exercise_objectives: dict[str, ExerciseObjective] = field(factory=dict)
 
     def source(self, source_id: str) -> Source | None:
         """The source with this id, or None."""

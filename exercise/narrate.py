@@ -100,4 +100,32 @@ def describe(event: ev.Event, scenario: Scenario) -> str:
         case ev.GameEnded(reason=reason, end_state=end):
             label = scenario.end_states[end].label if end else "no end state reached"
             return f"game ended ({reason}): {label}"
-    return type(event).__name__
+    return _describe_evaluation(event, scenario) or type(event).__name__
+
+
+def _describe_evaluation(event: ev.Event, scenario: Scenario) -> str:
+    """The evaluation's events (issue 12), in one line each."""
+    match event:
+        case ev.ObjectiveRated(objective=objective, rating=rating, rationale=rationale, author=author):
+            from .evaluation import rating_text
+
+            return f"exercise objective {objective} rated {rating_text(rating)} by {author}: {rationale}"
+        case ev.ObservationRecorded(observation=o, objective=objective, kind=kind, text=text, delivery=d, team=team):
+            about = ", ".join(filter(None, [d, team]))
+            return f"{o} {kind} on {objective}{f' ({about})' if about else ''}: {text}"
+        case ev.ExpectedActionMarked(delivery=d, action=n, status=status, team=team):
+            from .evaluation import EXPECTED_STATUSES
+
+            return f"{d} expected action {n}{f' ({team})' if team else ''}: {EXPECTED_STATUSES.get(status, status)}"
+        case ev.FeedbackGiven(team=team, rating=rating, strengths=strengths, improvements=improvements):
+            parts = [f"rating {rating}/5"] if rating is not None else []
+            parts += [f"{len(strengths)} strength(s)"] * bool(strengths) + [f"{len(improvements)} improvement(s)"] * bool(improvements)
+            return f"feedback from {team}{': ' + ', '.join(parts) if parts else ''}"
+        case ev.SummaryWritten(author=author, text=text):
+            return f"executive summary written by {author} ({len(text.split())} words)"
+        case ev.FindingRecorded(finding=f, text=text, removed=removed):
+            return f"key finding {f} taken out" if removed else f"key finding {f}: {text}"
+        case ev.PlanItemRecorded(item=item, issue=issue, action=action, note=note):
+            what = issue or action or (f"extends plan note {note}" if note else "")
+            return f"improvement-plan item {item}: {what}"
+    return ""

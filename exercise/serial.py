@@ -89,7 +89,16 @@ def event_from(type_name: str, data: dict[str, Any]) -> ev.Event:
 
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:
-    return _converter.unstructure(scenario)
+    """A scenario as plain data. Tables added in later releases are left out while empty, so a
+    scenario without them has the same data, and the same hash, as in the release before."""
+    data = _converter.unstructure(scenario)
+    for key in _LATER_TABLES:
+        if not data.get(key):
+            data.pop(key, None)
+    return data
+
+
+_LATER_TABLES = ("exercise_objectives",)  # issue 12
 
 
 def scenario_from(data: dict[str, Any]) -> Scenario:

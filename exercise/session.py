@@ -343,8 +343,8 @@ class Session:
     # -- views ----------------------------------------------------------------------------
 
     def check_role(self, role: str) -> None:
-        if role != FACILITATOR and role not in self.scenario.teams:
-            raise Unknown(f"unknown role '{role}' (facilitator, or a team: {', '.join(self.scenario.teams)})")
+        if role not in see.CONTROL and role not in self.scenario.teams:
+            raise Unknown(f"unknown role '{role}' (facilitator, evaluator, or a team: {', '.join(self.scenario.teams)})")
 
     def seen_by(self, role: str, events: list[ev.Event]) -> list[ev.Event]:
         """The ones of ``events`` (already folded) that ``role`` may see, as ``view`` shows them."""

@@ -200,6 +200,21 @@ class Ledger:
 
 
 @define(getstate_setstate=False)
+class Evaluation:
+    """What control recorded to evaluate the exercise, and the teams' feedback (issue 12)."""
+
+    ratings: dict[str, ev.ObjectiveRated] = field(factory=dict)  # objective -> its latest rating
+    rating_log: list[ev.ObjectiveRated] = field(factory=list)
+    observations: list[ev.ObservationRecorded] = field(factory=list)
+    expected: dict[tuple[str, int, str], ev.ExpectedActionMarked] = field(factory=dict)  # (delivery, action, team)
+    feedback: list[ev.FeedbackGiven] = field(factory=list)
+    summary: ev.SummaryWritten | None = None
+    findings: dict[str, ev.FindingRecorded] = field(factory=dict)  # the findings not taken out, in order
+    findings_made: int = 0
+    plan: dict[str, ev.PlanItemRecorded] = field(factory=dict)
+
+
+@define(getstate_setstate=False)
 class GameState:
     """Everything a session is now. Build with ``GameState.initial(scenario)``."""
 
@@ -224,6 +239,7 @@ class GameState:
     ended_reason: str = ""
     bots: dict[str, str] = field(factory=dict)  # team -> the advisor brief its bot follows ("": none), while a bot has it
     handoffs: list[ev.TeamHandedOver] = field(factory=list)
+    evaluation: Evaluation = field(factory=Evaluation)
     _change: Change | None = field(default=None, repr=False, eq=False)  # what the event being folded changed
 
     @classmethod
@@ -392,6 +408,36 @@ class GameState:
         self.end_state = e.end_state
         if not self.ended_reason:
             self.ended_reason = e.reason
+
+    # -- evaluation (issue 12) ------------------------------------------------------------
+
+    def _on_ObjectiveRated(self, e: ev.ObjectiveRated) -> None:
+        self.evaluation.ratings[e.objective] = e
+        self.evaluation.rating_log.append(e)
+
+    def _on_ObservationRecorded(self, e: ev.ObservationRecorded) -> None:
+        self.evaluation.observations.append(e)
+
+    def _on_ExpectedActionMarked(self, e: ev.ExpectedActionMarked) -> None:
+        self.evaluation.expected[(e.delivery, e.action, e.team)] = e
+
+    def _on_FeedbackGiven(self, e: ev.FeedbackGiven) -> None:
+        self.evaluation.feedback.append(e)
+
+    def _on_SummaryWritten(self, e: ev.SummaryWritten) -> None:
+        self.evaluation.summary = e
+
+    def _on_FindingRecorded(self, e: ev.FindingRecorded) -> None:
+        findings = self.evaluation.findings
+        if e.finding not in findings and not e.removed:
+            self.evaluation.findings_made += 1
+        if e.removed:
+            findings.pop(e.finding, None)
+        else:
+            findings[e.finding] = e
+
+    def _on_PlanItemRecorded(self, e: ev.PlanItemRecorded) -> None:
+        self.evaluation.plan[e.item] = e
 
 
 def replay(scenario: Scenario, events: list[ev.Event]) -> GameState:

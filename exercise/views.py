@@ -263,7 +263,7 @@ def build_view(scenario: Scenario, state: GameState, role: str, scope: str = "al
     """
     if scope not in SCOPES:
         raise ValueError(f"scope {scope!r}: one of {', '.join(SCOPES)}")
-    facilitator, now, turn = role == FACILITATOR, scope == "now", state.turn
+    facilitator, now, turn = see.is_control(role), scope == "now", state.turn  # evaluators see what control sees
     if only is not None:
         only = list(only)
         some = lambda record: [record[i] for i in only if i in record]  # noqa: E731

@@ -1,53 +1,64 @@
 """Who sees what: the one rule for what a role may see of the state and of its events.
 
-The facilitator sees everything. A team sees its own moves and the revealed ones, rulings on
+The facilitator and the evaluators (control) see everything. A team sees its own moves and the revealed ones, rulings on
 its moves and the public ones, the injects delivered to it, the proposals it is party to or
-whose origin it can see, its own objectives and red lines, and its own notes; never the
-MSEL queue or the controller's skips.
+whose origin it can see, its own objectives and red lines, and its own notes and feedback; never the
+MSEL queue, the controller's skips or the evaluation (ratings, observations, findings, plan).
 """
 
 from __future__ import annotations
 
 from . import events as ev
-from .commands import FACILITATOR
+from .commands import EVALUATOR, FACILITATOR
 from .state import Delivery, GameState, Move, Proposal
+
+CONTROL = (FACILITATOR, EVALUATOR)  # control sees everything; evaluators are part of it
+
+
+def is_control(role: str) -> bool:
+    return role in CONTROL
 
 
 def sees_move(move: Move, role: str) -> bool:
-    return role == FACILITATOR or move.revealed or move.team == role
+    return is_control(role) or move.revealed or move.team == role
 
 
 def sees_ruling(move: Move, role: str, public: bool | None = None) -> bool:
     """A ruling on ``move`` (public or not, by default as its latest ruling says)."""
     if public is None:
         public = move.ruling is not None and move.ruling.public
-    return role == FACILITATOR or move.team == role or (public and move.revealed)
+    return is_control(role) or move.team == role or (public and move.revealed)
 
 
 def sees_delivery(delivery: Delivery, role: str) -> bool:
-    return role == FACILITATOR or delivery.reaches(role)
+    return is_control(role) or delivery.reaches(role)
 
 
 def sees_proposal(state: GameState, proposal: Proposal, role: str) -> bool:
-    if role == FACILITATOR or role in proposal.parties:
+    if is_control(role) or role in proposal.parties:
         return True
     delivery, move = state.deliveries.get(proposal.origin), state.moves.get(proposal.origin)
     return bool(delivery and sees_delivery(delivery, role)) or bool(move and sees_move(move, role))
 
 
 def sees_condition(change: ev.ConditionChanged, role: str) -> bool:
-    return role == FACILITATOR or change.team == role
+    return is_control(role) or change.team == role
 
 
 def sees_note(note: ev.NoteAdded, role: str) -> bool:
-    return role == FACILITATOR or note.author == role
+    return is_control(role) or note.author == role
 
 
 def sees_event(state: GameState, event: ev.Event, role: str) -> bool:
     """Whether ``role`` may see ``event``, judged on ``state`` (which has folded it)."""
-    if role == FACILITATOR:
+    if is_control(role):
         return True
     match event:
+        case ev.FeedbackGiven(team=team):
+            return team == role
+        case (ev.ObjectiveRated() | ev.ObservationRecorded() | ev.ExpectedActionMarked() | ev.SummaryWritten()
+              | ev.FindingRecorded() | ev.PlanItemRecorded()):
+            return False
         case ev.InjectQueued() | ev.InjectSkipped():
             return False
         case ev.InjectDelivered(delivery=delivery):

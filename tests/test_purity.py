@@ -10,11 +10,11 @@ import pytest
 PACKAGE = Path(__file__).parent.parent / "exercise"
 ANALYSIS = [
     "analysis", "analysis.compose", "analysis.conditions", "analysis.measures", "analysis.names",
-    "analysis.notes", "analysis.proposals", "analysis.results", "analysis.schedule", "analysis.teams",
+    "analysis.evaluation", "analysis.notes", "analysis.proposals", "analysis.results", "analysis.schedule", "analysis.teams",
     "analysis.tracks", "analysis.walk",
 ]
 CORE = ["model", "events", "commands", "state", "packed", "engine", "adjudication", *ANALYSIS, "visibility", "text",
-        "bots"]
+        "bots", "evaluation"]
 FORBIDDEN = {"textual", "rich", "sqlite3", "jinja2", "tomllib", "tomli_w", "io", "os", "pathlib", "shutil", "subprocess"}
 FORBIDDEN_CALLS = {"open"}
 

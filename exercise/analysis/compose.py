@@ -8,6 +8,7 @@ from .. import events as ev
 from ..model import Scenario
 from ..state import Commitment, GameState, Move, replay
 from .conditions import end_state_results
+from .evaluation import evaluate
 from .measures import MEASURES
 from .names import Names, source_ref
 from .notes import note_items, plan
@@ -33,6 +34,7 @@ def analyse(scenario: Scenario, events: Sequence[ev.Event], state: GameState | N
     walk.run(events)
 
     notes = note_items(state, names)
+    plan_items = plan(notes)
     moves_by_team: dict[str, list[Move]] = {}
     for move in state.moves.values():
         moves_by_team.setdefault(move.team, []).append(move)
@@ -93,6 +95,6 @@ def analyse(scenario: Scenario, events: Sequence[ev.Event], state: GameState | N
         end_state=end_state, end_states=end_states,
         strengths=[n for n in notes if n.category == "strength" and not n.team],
         improvements=[n for n in notes if n.category == "improvement" and not n.team],
-        notes=notes, plan=plan(notes), alignments=[t.alignment for t in teams if t.alignment is not None],
-        counts=counts, measures=dict(MEASURES),
+        notes=notes, plan=plan_items, alignments=[t.alignment for t in teams if t.alignment is not None],
+        counts=counts, measures=dict(MEASURES), evaluation=evaluate(scenario, state, plan_items),
     )

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from attrs import frozen
+
+if TYPE_CHECKING:
+    from .evaluation import EvaluationResult
 
 
 @frozen
@@ -503,4 +508,5 @@ class Analysis:
     alignments: list[Alignment]
     counts: Counts
     measures: dict[str, str]
-
+    evaluation: EvaluationResult | None = None  # issue 12: ratings, observations, feedback, the plan
+    audience: str = "control"  # who it is for: control (everything) or participants (see audience.py)
