@@ -1,0 +1,344 @@
+"""``exercise msel export|import``: the MSEL as a spreadsheet and back, with errors that name the cell."""
+
+import csv
+import datetime
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from exercise import bundled, msel
+from exercise.cli import main
+from exercise.loading import load_scenario
+
+SCENARIOS = ["security-talks-2021", "ukraine-ceasefire-2025"]
+
+
+def export(tmp_path: Path, scenario: str, name: str) -> Path:
+    out = tmp_path / name
+    assert main(["msel", "export", scenario, "-o", str(out)]) == 0
+    return out
+
+
+def import_(sheet: Path, scenario: str, out: Path, *extra: str) -> int:
+    return main(["msel", "import", str(sheet), "--scenario", scenario, "-o", str(out), *extra])
+
+
+def column(ws, header: str) -> int:
+    return [c.value for c in ws[1]].index(header) + 1
+
+
+def edit(path: Path, changes: dict[tuple[int, str], object]) -> Path:
+    """Open a workbook, set cells (row, header) -> value, save it as Excel would."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["MSEL"]
+    for (row, header), value in changes.items():
+        ws.cell(row=row, column=column(ws, header)).value = value
+    wb.save(path)
+    return path
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_round_trip_without_edits_gives_the_same_scenario(tmp_path, scenario, suffix, capsys):
+    sheet = export(tmp_path, scenario, f"msel.{suffix}")
+    out = tmp_path / "new" / f"{scenario}.toml"
+    out.parent.mkdir()
+    assert import_(sheet, scenario, out) == 0, capsys.readouterr().err
+    original = load_scenario(bundled.find_scenario(scenario))
+    assert load_scenario(out) == original
+    assert f"wrote {out}: {scenario} with the {len(original.msel)} MSEL entries" in capsys.readouterr().out
+
+
+def test_the_sheet_shows_one_row_per_event_with_its_inject(tmp_path):
+    sheet = export(tmp_path, "ukraine-ceasefire-2025", "msel.xlsx")
+    wb = openpyxl.load_workbook(sheet)
+    assert wb.sheetnames == ["MSEL", "Reference"]
+    ws = wb["MSEL"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:8] == ["id", "turn", "clock", "when", "after move", "earliest turn", "inject", "to"]
+    assert {"title", "from", "channel", "kind", "body", "controller notes", "expected actions"} <= set(headers)
+    rows = {r[0]: dict(zip(headers, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    scenario = load_scenario(bundled.find_scenario("ukraine-ceasefire-2025"))
+    assert len(rows) == len(scenario.msel)
+    first = rows["t1-energy-moratorium"]
+    assert (first["turn"], first["clock"], first["inject"]) == (1, "D+0", "energy-moratorium")
+    assert first["proposal parties"] == "russia, ukraine, us"
+    assert "escalation=-1" in first["proposal effects"] and "energy_moratorium=true" in first["proposal effects"]
+    assert rows["t2-ceasefire-30-day"]["clock"] == "D+14"  # turns of two weeks
+    overridden = rows["t1-walkback-read-in"]
+    assert overridden["inject"] == "crimea-nato-walkback"
+    assert overridden["title"] == "Read-in: the Pentagon's February walkback on Crimea and NATO"
+    assert rows["stalled-troops-threat"]["when"] == "tracks.talks_momentum <= 2"
+    assert rows["stalled-troops-threat"]["earliest turn"] == 2
+    reference = [r[0] for r in wb["Reference"].iter_rows(values_only=True)]
+    assert "us" in reference and "escalation" in reference and "energy-moratorium" in reference
+
+
+def test_an_edited_title_becomes_an_override_and_the_rest_is_kept(tmp_path):
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    edit(sheet, {(5, "title"): "Moscow publishes its draft treaties", (5, "controller notes"): "Read it aloud."})
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(sheet, "security-talks-2021", out) == 0
+    new, old = load_scenario(out), load_scenario(bundled.find_scenario("security-talks-2021"))
+    entry = new.msel[3]
+    assert entry.id == "t2-demands" and entry.notes == "Read it aloud."
+    assert new.injects[entry.inject].title == "Moscow publishes its draft treaties"
+    assert new.injects[entry.inject].body == old.injects["moscow-demands"].body
+    assert new.msel[:3] == old.msel[:3] and new.msel[4:] == old.msel[4:]
+    assert (new.teams, new.tracks, new.end_states, new.info) == (old.teams, old.tracks, old.end_states, old.info)
+
+
+def test_a_changed_turn_wins_over_the_exported_clock_and_a_changed_clock_over_the_turn(tmp_path):
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    # row 5 is t2-demands (turn 2, D+14), row 6 t3-trip-wire (turn 3, D+28); turns of two weeks
+    edit(sheet, {(5, "turn"): 4, (6, "clock"): "D+60"})
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(sheet, "security-talks-2021", out) == 0
+    turns = {e.id: e.turn for e in load_scenario(out).msel}
+    assert turns["t2-demands"] == 4 and turns["t3-trip-wire"] == 5
+
+
+def test_clock_times_as_a_spreadsheet_types_them(tmp_path):
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    start = load_scenario(bundled.find_scenario("security-talks-2021")).info.setting_date
+    edit(sheet, {(5, "turn"): None, (5, "clock"): datetime.datetime.combine(start + datetime.timedelta(days=30),
+                                                                            datetime.time(9, 0)),
+                 (6, "turn"): None, (6, "clock"): "d+1 09:00"})
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(sheet, "security-talks-2021", out) == 0
+    turns = {e.id: e.turn for e in load_scenario(out).msel}
+    assert turns["t2-demands"] == 3 and turns["t3-trip-wire"] == 1
+
+
+def test_a_new_row_gets_an_id_and_a_deleted_row_is_gone(tmp_path, capsys):
+    sheet = export(tmp_path, "security-talks-2021", "msel.csv")
+    rows = read_csv(sheet)
+    headers = rows[0]
+    new = dict.fromkeys(headers, "")
+    new |= {"inject": "financial-sanctions-package", "clock": "D+42", "to": "us, russia",
+            "controller notes": "A new event."}
+    rows = [headers, *rows[2:], [new[h] for h in headers]]  # drop the first entry, add one at the end
+    write_csv(sheet, rows)
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(sheet, "security-talks-2021", out) == 0
+    assert "ids made up for new rows: t4-financial-sanctions-package" in capsys.readouterr().out
+    scenario = load_scenario(out)
+    assert "t1-buildup" not in [e.id for e in scenario.msel]
+    last = scenario.msel[-1]
+    assert (last.id, last.inject, last.turn, last.recipients, last.notes) == (
+        "t4-financial-sanctions-package", "financial-sanctions-package", 4, ["us", "russia"], "A new event.")
+
+
+def test_an_inject_that_does_not_fit_the_scenario_is_named(tmp_path, capsys):
+    sheet = edit(export(tmp_path, "security-talks-2021", "msel.xlsx"), {(2, "inject"): "energy-moratorium"})
+    lines = failing(capsys, sheet, "security-talks-2021", tmp_path / "security-talks-2021.toml")
+    assert f"{sheet}: MSEL!G2: inject: proposal.effects.flags.energy_moratorium: unknown flag 'energy_moratorium'" \
+        in "\n".join(lines)
+
+
+def test_a_minimal_sheet_of_a_few_columns_keeps_the_rest(tmp_path):
+    sheet = write_csv(tmp_path / "msel.csv", [
+        ["Inject", "Turn", "ID"],
+        ["border-buildup", "2", "t1-buildup"],
+        ["moscow-demands", "3", "t2-demands"],
+    ])
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(sheet, "security-talks-2021", out) == 0
+    old = {e.id: e for e in load_scenario(bundled.find_scenario("security-talks-2021")).msel}
+    new = load_scenario(out).msel
+    assert [(e.id, e.turn) for e in new] == [("t1-buildup", 2), ("t2-demands", 3)]
+    assert new[0].notes == old["t1-buildup"].notes  # the notes column is left out: kept
+
+
+def test_another_file_name_is_another_scenario_id(tmp_path, capsys):
+    sheet = export(tmp_path, "ukraine-ceasefire-2025", "msel.xlsx")
+    out = tmp_path / "ceasefire-variant.toml"
+    assert import_(sheet, "ukraine-ceasefire-2025", out) == 0
+    assert "its id is 'ceasefire-variant', after the file's name" in capsys.readouterr().out
+    assert load_scenario(out).info.id == "ceasefire-variant"
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    edit(sheet, {(2, "controller notes"): "=1+2 is not a sum here"})
+    wb = openpyxl.load_workbook(sheet)
+    assert wb["MSEL"].cell(2, column(wb["MSEL"], "controller notes")).data_type == "f"  # as Excel would read it
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(sheet, "security-talks-2021", out) == 0
+    assert load_scenario(out).msel[0].notes == "=1+2 is not a sum here"
+    # and an exported text starting with "=" is written as text, not as a formula
+    sheet2 = tmp_path / "again.xlsx"
+    assert main(["msel", "export", str(out), "-o", str(sheet2)]) == 0
+    ws = openpyxl.load_workbook(sheet2)["MSEL"]
+    assert ws.cell(2, column(ws, "controller notes")).data_type == "s"
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+def failing(capsys, sheet: Path, scenario: str, out: Path) -> list[str]:
+    assert import_(sheet, scenario, out) == 1
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert lines[-1].endswith("nothing was written")
+    return lines[:-1]
+
+
+def test_xlsx_errors_name_the_sheet_and_cell(tmp_path, capsys):
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    edit(sheet, {(7, "turn"): "abc"})
+    out = tmp_path / "security-talks-2021.toml"
+    assert failing(capsys, sheet, "security-talks-2021", out) == [
+        f"{sheet}: MSEL!B7: turn 'abc' is not a whole number (1 to 6)"]
+
+
+def test_csv_errors_name_the_row_and_column(tmp_path, capsys):
+    sheet = export(tmp_path, "security-talks-2021", "msel.csv")
+    rows = read_csv(sheet)
+    rows[6][rows[0].index("turn")] = "abc"
+    rows[7][rows[0].index("turn")] = "9"
+    write_csv(sheet, rows)
+    out = tmp_path / "security-talks-2021.toml"
+    assert failing(capsys, sheet, "security-talks-2021", out) == [
+        f"{sheet}: row 7, column turn: 'abc' is not a whole number (1 to 6)",
+        f"{sheet}: row 8, column turn: 9 is outside the game's turns (1 to 6)",
+    ]
+
+
+@pytest.mark.parametrize("cells, expected", [
+    ({(5, "inject"): "moscow-demand"}, "MSEL!G5: inject: no inject 'moscow-demand' in [injects] or the library "
+                                       "(did you mean 'moscow-demands'?)"),
+    ({(5, "to"): "us, rusia"}, "MSEL!H5: to: unknown team 'rusia' (did you mean 'russia'?)"),
+    ({(9, "when"): "tracks.escalaton >= 7"}, "MSEL!D9: when: unknown track 'escalaton'"),
+    ({(9, "when"): "tracks.escalation >="}, "MSEL!D9: when: condition does not parse"),
+    ({(3, "after move"): "strike-first"}, "MSEL!E3: after move: unknown move kind 'strike-first'"),
+    ({(5, "kind"): "spooky"}, "MSEL!L5: kind 'spooky' is not a kind of inject (one of diplomatic, military"),
+    ({(5, "effects"): "escalation plus one"}, "MSEL!T5: effects 'escalation plus one' is not an effect"),
+    ({(5, "effects"): "escalaton=+1"}, "MSEL!T5: effects: unknown track 'escalaton' (did you mean 'escalation'?)"),
+    ({(5, "title"): "-"}, "MSEL!I5: title is empty (write the text)"),
+    ({(5, "clock"): "D+99"}, "MSEL!C5: clock 'D+99' is outside the game's time (from D+0, when turn 1 begins"),
+    ({(5, "clock"): "tomorrow"}, "MSEL!C5: clock 'tomorrow' is not a game time (write D+14"),
+    ({(5, "when"): "flags.invasion"}, "MSEL!D5: when is given as well as the turn (give exactly one of"),
+    ({(5, "turn"): None, (5, "clock"): None}, "MSEL!B5: turn is empty, and so is every other trigger"),
+    ({(6, "id"): "t2-demands"}, "MSEL!A6: id: duplicate id 't2-demands' (each id once)"),
+    ({(5, "earliest turn"): 0}, "MSEL!F5: earliest turn 0 is outside the game's turns (1 to 6)"),
+])
+def test_bad_cells_are_named(tmp_path, capsys, cells, expected):
+    sheet = edit(export(tmp_path, "security-talks-2021", "msel.xlsx"), cells)
+    lines = failing(capsys, sheet, "security-talks-2021", tmp_path / "security-talks-2021.toml")
+    assert len(lines) == 1 and lines[0].startswith(f"{sheet}: {expected}"), lines
+
+
+def test_a_control_character_is_named(tmp_path, capsys):
+    sheet = export(tmp_path, "security-talks-2021", "msel.csv")
+    rows = read_csv(sheet)
+    rows[4][rows[0].index("controller notes")] = "ring the bell\x07"
+    write_csv(sheet, rows)
+    assert failing(capsys, sheet, "security-talks-2021", tmp_path / "security-talks-2021.toml") == [
+        f"{sheet}: row 5, column controller notes: holds the control character \\x07 (remove it: it would drive "
+        "the players' terminals)"]
+
+
+def test_blank_cells_keep_what_the_entry_sent_and_a_dash_sends_nothing(tmp_path):
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    # row 4 is call-readout, whose entry overrides the library inject's title and quote
+    edit(sheet, {(4, "title"): None, (4, "quote"): "-", (4, "questions"): "-", (4, "to"): None, (4, "body"): None})
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(sheet, "security-talks-2021", out) == 0
+    old = load_scenario(bundled.find_scenario("security-talks-2021")).injects["call-readout"]
+    new = load_scenario(out).injects["call-readout"]
+    assert (new.title, new.body, new.recipients) == (old.title, old.body, old.recipients)
+    assert (new.quote, new.questions) == ("", [])
+    assert old.quote and old.questions
+
+
+def test_header_problems(tmp_path, capsys):
+    sheet = export(tmp_path, "security-talks-2021", "msel.csv")
+    rows = read_csv(sheet)
+    rows[0][rows[0].index("title")] = "titel"
+    write_csv(sheet, rows)
+    out = tmp_path / "security-talks-2021.toml"
+    assert failing(capsys, sheet, "security-talks-2021", out) == [
+        f"{sheet}: row 1, column 9: 'titel' is not a column of the MSEL (did you mean 'title'?)"]
+    rows[0][rows[0].index("titel")] = "title"
+    write_csv(sheet, [[c for i, c in enumerate(r) if i != rows[0].index("inject")] for r in rows])
+    assert failing(capsys, sheet, "security-talks-2021", out) == [
+        f"{sheet}: row 1: has no 'inject' column (the header row needs inject, and one or more of turn, clock, "
+        "when, after move)"]
+
+
+def test_files_that_are_not_sheets_and_outputs_that_exist(tmp_path, capsys):
+    fake = tmp_path / "msel.xlsx"
+    fake.write_text("not a workbook")
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(fake, "security-talks-2021", out) == 1
+    assert capsys.readouterr().err.strip() == (f"exercise msel: {fake}: is not an Excel workbook (save it as .xlsx, "
+                                               "'Excel 2007-365')")
+    latin = tmp_path / "msel.csv"
+    latin.write_bytes("inject,turn\nd\xe9j\xe0,1\n".encode("latin-1"))
+    assert import_(latin, "security-talks-2021", out) == 1
+    assert "msel.csv: line 2: byte 0xe9 is not UTF-8 (save the file as 'CSV UTF-8')" in capsys.readouterr().err
+    assert main(["msel", "export", "security-talks-2021", "-o", str(tmp_path / "msel.txt")]) == 2
+    assert "name a .xlsx or a .csv file" in capsys.readouterr().err
+    sheet = export(tmp_path, "security-talks-2021", "good.xlsx")
+    out.write_text("# mine\n")
+    assert import_(sheet, "security-talks-2021", out) == 1
+    assert "exists already (it is left as it is; add --force" in capsys.readouterr().err
+    assert out.read_text() == "# mine\n"
+    assert import_(sheet, "security-talks-2021", out, "--force") == 0
+    assert main(["msel", "export", "security-talks-2021", "-o", str(sheet)]) == 1  # not over an edited sheet
+    assert main(["msel", "export", "no-such-scenario", "-o", str(tmp_path / "x.csv")]) == 1
+    assert "no scenario 'no-such-scenario'" in capsys.readouterr().err
+
+
+def test_semicolon_csv_as_some_spreadsheets_save_it(tmp_path):
+    sheet = tmp_path / "msel.csv"
+    sheet.write_text("id;inject;turn;to\r\nopen;border-buildup;1;all\r\n", encoding="utf-8-sig")
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(sheet, "security-talks-2021", out) == 0
+    assert [(e.id, e.turn) for e in load_scenario(out).msel] == [("open", 1)]
+
+
+# --- the pure conversions --------------------------------------------------------------------
+
+
+def test_game_time_per_turn():
+    assert msel.turn_minutes("two weeks") == 14 * 24 * 60
+    assert msel.turn_minutes("30 minutes") == 30
+    assert msel.turn_minutes("2 hours") == 120
+    assert msel.turn_minutes("one round") is None
+    assert [msel.clock_text(t, 14 * 24 * 60) for t in (1, 2, 3)] == ["D+0", "D+14", "D+28"]
+    assert [msel.clock_text(t, 30) for t in (1, 3, 50)] == ["D+0 00:00", "D+0 01:00", "D+1 00:30"]
+    start = datetime.date(2025, 3, 19)
+    assert msel.clock_minutes("D+1 09:00", start) == 24 * 60 + 9 * 60
+    assert msel.clock_minutes("09:30", start) == 9 * 60 + 30
+    assert msel.clock_minutes("2025-03-21", start) == 2 * 24 * 60
+    assert msel.clock_minutes(datetime.time(1, 15), start) == 75
+    with pytest.raises(msel.CellError, match="not a time of day"):
+        msel.clock_minutes("D+1 25:00", start)
+
+
+def test_effects_and_lists_in_cells():
+    assert msel.parse_effects("escalation=+1, ceasefire=true; tracks.cohesion = -2") == {
+        "tracks": {"escalation": 1, "cohesion": -2}, "flags": {"ceasefire": True}}
+    effects = {"tracks": {"escalation": -1}, "flags": {"ceasefire": False}}
+    assert msel.parse_effects(msel.effects_text(effects)) == effects
+    with pytest.raises(msel.CellError, match="a flag is set true or false"):
+        msel.parse_effects("flags.ceasefire=+1")
+    items = ["one", "two\nlines"]
+    assert msel.parse_list(msel.list_text(items)) == items
+    assert msel.column_key("After Move") == "after_move" and msel.column_key("Controller notes") == "notes"
