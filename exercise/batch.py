@@ -394,3 +394,105 @@ def summarise(scenario: Scenario, results: list[RunResult], actual: RunResult | 
 
 
 Progress = Callable[[int, int], None]
+
+
+# --- running many: here, on a local process pool, or on a Dask cluster ------------------------------
+
+
+class RunError(Exception):
+    """Runs that cannot be made (no Dask, a scheduler out of reach); the message is one line."""
+
+
+@frozen
+class BatchJob:
+    """Bot-against-bot run ``index`` of a batch: a picklable callable, the same in every process."""
+
+    scenario: Scenario
+    seed: int
+    briefs: dict[str, str] = field(factory=dict)
+
+    def __call__(self, index: int) -> RunResult:
+        return run_one(self.scenario, self.seed, index, self.briefs)
+
+
+@frozen
+class WhatIfJob:
+    """Re-roll ``index`` of a played session: its commands replayed with other dice."""
+
+    scenario: Scenario
+    commands: list[tuple[str, cmd.Command]]
+    seed: int
+
+    def __call__(self, index: int) -> WhatIfResult:
+        return whatif_one(self.scenario, self.commands, self.seed, index)
+
+
+_JOB: dict[str, Callable[[int], Any]] = {}
+
+
+def _start_worker(job: Callable[[int], Any]) -> None:
+    _JOB["job"] = job
+
+
+def _run_in_worker(index: int) -> Any:
+    return _JOB["job"](index)
+
+
+def _run_job(index: int, job: Callable[[int], Any]) -> Any:
+    return job(index)
+
+
+def run_many(job: Callable[[int], Any], runs: int, workers: int = 1, scheduler: str | None = None,
+             progress: Progress | None = None) -> list[Any]:
+    """``job(0) ... job(runs - 1)``, in order of index whatever ran them.
+
+    ``scheduler`` (``tcp://HOST:PORT``): on that Dask cluster; else ``workers`` local processes
+    (1: in this process).
+    """
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, runs)
+
+    if scheduler:
+        return _run_on_dask(job, runs, scheduler, tick)
+    if workers <= 1 or runs == 1:
+        out = []
+        for index in range(runs):
+            out.append(job(index))
+            tick()
+        return out
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    results: dict[int, Any] = {}
+    with ProcessPoolExecutor(max_workers=min(workers, runs), initializer=_start_worker, initargs=(job,)) as pool:
+        futures = {pool.submit(_run_in_worker, index): index for index in range(runs)}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            tick()
+    return [results[i] for i in range(runs)]
+
+
+def _run_on_dask(job: Callable[[int], Any], runs: int, scheduler: str, tick: Callable[[], None]) -> list[Any]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise RunError("--scheduler needs Dask: pip install 'exercise[dask]' (dask and distributed)") from None
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise RunError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
+    try:
+        shared = client.scatter(job, broadcast=True)
+        futures = client.map(_run_job, range(runs), job=shared, pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        results: dict[int, Any] = {}
+        for future in as_completed(futures):
+            results[index[future.key]] = future.result()
+            tick()
+        return [results[i] for i in range(runs)]
+    finally:
+        client.close()

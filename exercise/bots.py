@@ -183,6 +183,10 @@ class Doctrine:
     brief: AdvisorBrief | None
     objectives: list[Goal]
     red_lines: list[Goal]
+    others_red_lines: list[Goal]  # the other teams' (in the situation manual): nearing one costs a little
+
+
+PRUDENCE = 0.3  # what bringing another team's red line closer costs, against 1 for the top objective
 
 
 def doctrine(scenario: Scenario, conditions: Mapping[str, Condition], team: str, brief: str = "") -> Doctrine:
@@ -201,7 +205,9 @@ def doctrine(scenario: Scenario, conditions: Mapping[str, Condition], team: str,
     objectives = [Goal(o.id, o.text, o.when, (count + 1 - i) / count, terms(o.when))
                   for i, o in enumerate(ranked, 1) if o.when]
     red_lines = [Goal(r.id, r.text, r.when, 1.5, terms(r.when)) for r in position.red_lines if r.when]
-    return Doctrine(scenario, conditions, team, chosen, objectives, red_lines)
+    others = [Goal(f"{t.id}:{r.id}", r.text, r.when, PRUDENCE, terms(r.when))
+              for t in scenario.teams.values() if t.id != team for r in t.position.red_lines if r.when]
+    return Doctrine(scenario, conditions, team, chosen, objectives, red_lines, others)
 
 
 def rng_for(seed: int, team: str, turn: int, phase: str = "") -> random.Random:
@@ -263,6 +269,8 @@ def judge(d: Doctrine, s: Sight, effects: Effects) -> Judgement:
         if now and not before:
             crosses.append(goal.id)
         value -= goal.weight * 0.5 * max(0.0, movement(goal))  # closer to a red line costs
+    for goal in d.others_red_lines:
+        value -= goal.weight * max(0.0, movement(goal))
     return Judgement(value, serves, harms, crosses)
 
 

@@ -142,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     from . import cli_new
 
     cli_new.add_commands(commands)
+    from . import cli_bots
+
+    cli_bots.add_commands(commands)
     return parser
 
 

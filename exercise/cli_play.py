@@ -167,6 +167,13 @@ def status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _bot_tag(brief: str | None) -> str:
+    """`` (bot)`` or `` (bot: BRIEF)`` after a team the doctrine bot plays."""
+    if brief is None:
+        return ""
+    return f" (bot: {brief})" if brief else " (bot)"
+
+
 def status_text(view: View) -> str:
     """A session's view as a few readable lines."""
     s = view.scenario
@@ -177,6 +184,7 @@ def status_text(view: View) -> str:
     lines.append("flags set: " + (", ".join(set_flags) or "none"))
     lines.append("teams: " + " · ".join(
         f"{tid}{'' if t.moves_this_turn is None else f' {t.moves_this_turn} move(s)'}{' ready' if t.ready else ''}"
+        f"{_bot_tag(t.bot)}"
         for tid, t in view.teams.items()))
     for q in view.queue or ():
         lines.append(f"queued {q.entry}: {q.title} ({q.reason})")

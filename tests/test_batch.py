@@ -1,0 +1,219 @@
+"""Bots on a live session (``bot``, ``handoff``), bot games in batches and what-if re-rolls, from the command line."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from exercise import batch, bundled
+from exercise import commands as cmd
+from exercise import events as ev
+from exercise.cli import main
+from exercise.loading import load_library, load_scenario
+from exercise.session import Session
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data"
+LIBRARY, _ = load_library([DATA / "injects"])
+MINIMAL = load_scenario(DATA / "scenarios" / "minimal.toml", LIBRARY)
+FLAGSHIP = "ukraine-ceasefire-2025"
+UKRAINE = load_scenario(bundled.find_scenario(FLAGSHIP))
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def live(tmp_path):
+    path = tmp_path / "b.session"
+    Session.create(path, UKRAINE).close()
+    return str(path)
+
+
+def test_bots_play_every_team_for_a_phase_and_the_status_shows_them(capsys, live):
+    assert run(capsys, "advance", live)[0] == 0
+    for team in UKRAINE.teams:
+        code, out, err = run(capsys, "bot", live, "--team", team, "--once")
+        assert code == 0 and err == ""
+        assert out.splitlines()[0] == f"{team} handed to the doctrine bot"
+        assert f"submitted by {team}" in out and out.rstrip().endswith(f"{team} is ready")
+    with Session.open(live) as s:
+        assert s.state.ready == set(UKRAINE.teams) and s.state.bots == dict.fromkeys(UKRAINE.teams, "")
+        assert all("doctrine bot" in m.detail for m in s.state.moves.values())
+        assert [type(e).__name__ for e in s.log].count("TeamHandedOver") == 4
+    code, out, _ = run(capsys, "status", live)
+    assert "us 2 move(s) ready (bot)" in out
+    code, out, _ = run(capsys, "bot", live, "--team", "us", "--once")
+    assert (code, out) == (0, "nothing for us to do (moves, turn 1)\n")
+    assert run(capsys, "advance", live)[0] == 0  # closed and revealed: the bots answer what the moves tabled
+    for team in UKRAINE.teams:
+        assert run(capsys, "bot", live, "--team", team, "--once")[0] == 0
+    with Session.open(live) as s:
+        tabled = [p for p in s.state.proposals.values() if p.turn == 1 and p.origin.startswith("m")]
+        assert tabled and all(set(p.answers) == set(p.parties) or p.status != "open" for p in tabled)
+
+
+def test_a_brief_is_recorded_and_the_team_can_be_handed_back(capsys, live):
+    code, out, _ = run(capsys, "handoff", live, "--team", "us", "bot", "--brief", "restraint")
+    assert (code, out) == (0, "us handed to the doctrine bot (advisor brief restraint)\n")
+    assert "us 0 move(s) (bot: restraint)" in run(capsys, "status", live)[1]
+    data = json.loads(run(capsys, "status", live, "--json")[1])
+    assert data["teams"]["us"]["bot"] == "restraint" and "bot" not in data["teams"]["russia"]
+    assert run(capsys, "handoff", live, "--team", "us", "human")[1] == "us handed back to its players\n"
+    assert run(capsys, "handoff", live, "--team", "us", "human")[1] == "us is already played by its players\n"
+    assert "(bot" not in run(capsys, "status", live)[1]
+
+
+@pytest.mark.parametrize(("args", "code", "words"), [
+    (("bot", "{s}", "--team", "green", "--once"), 1, "no team 'green' (teams: us, russia, ukraine, europe)"),
+    (("bot", "{s}", "--team", "us", "--brief", "hawk", "--once"), 1,
+     "team 'us' has no advisor brief 'hawk' (briefs: restraint, pressure, dilemma, deal-maker, personal-diplomacy)"),
+    (("bot", "{missing}", "--team", "us", "--once"), 1, "no-such.session"),
+    (("handoff", "{s}", "--team", "green", "bot"), 3, "no team 'green'"),
+    (("handoff", "{s}", "--team", "us", "human", "--brief", "restraint"), 3, "goes with a hand-over to the bot"),
+    (("batch", FLAGSHIP, "--runs", "2", "--brief", "us"), 1, "--brief 'us': write TEAM=BRIEF"),
+    (("batch", FLAGSHIP, "--runs", "2", "--brief", "us=hawk"), 1, "team 'us' has no advisor brief 'hawk'"),
+    (("batch", "no-such-scenario", "--runs", "2"), 1, "no scenario 'no-such-scenario'"),
+    (("batch", FLAGSHIP, "--runs", "1", "--scheduler", "tcp://127.0.0.1:9"), 1, "cannot reach the Dask scheduler"),
+])
+def test_bad_input_is_one_line_and_an_exit_code(capsys, live, tmp_path, args, code, words):
+    args = [a.format(s=live, missing=tmp_path / "no-such.session") for a in args]
+    got, out, err = run(capsys, *args)
+    assert got == code
+    assert words in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_runs_zero_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["batch", FLAGSHIP, "--runs", "0"])
+    assert stop.value.code == 2
+    assert "--runs: 0 is out of range (from 1 to 1000000)" in capsys.readouterr().err
+
+
+def test_a_running_bot_stops_when_its_team_is_handed_back(capsys, live):
+    run(capsys, "advance", live)
+    bot = subprocess.Popen([sys.executable, "-m", "exercise", "bot", live, "--team", "ukraine"], env=ENV,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with Session.open(live) as s:
+                if "ukraine" in s.state.ready:
+                    break
+            time.sleep(0.2)
+        run(capsys, "handoff", live, "--team", "ukraine", "human")
+        out, err = bot.communicate(timeout=30)
+    finally:
+        bot.kill()
+    assert bot.returncode == 0, err
+    assert "ukraine is ready" in out and out.rstrip().endswith("ukraine was handed back to its players: the bot stops")
+
+
+# --- batch ---------------------------------------------------------------------------------------
+
+
+def test_the_same_seed_gives_the_same_report_byte_for_byte_in_one_process_or_many(capsys, tmp_path):
+    outputs = []
+    for workers in ("1", "2", "1"):
+        out = tmp_path / f"r{len(outputs)}.html"
+        assert run(capsys, "batch", FLAGSHIP, "--runs", "4", "--seed", "9", "--workers", workers, "-o", str(out))[0] == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert run(capsys, "batch", FLAGSHIP, "--runs", "4", "--seed", "10", "--workers", "1", "-q",
+               "-o", str(tmp_path / "other.html"))[0] == 0
+    assert (tmp_path / "other.html").read_bytes() != outputs[0]
+    html = outputs[0].decode()
+    assert html.count("<svg") >= 2 + len(UKRAINE.tracks) and "</html>" in html
+
+
+def test_batch_json_is_the_distribution_over_the_runs(capsys):
+    code, out, _ = run(capsys, "batch", FLAGSHIP, "--runs", "3", "--seed", "4", "--workers", "1", "--json",
+                       "--brief", "us=pressure")
+    data = json.loads(out)
+    assert code == 0 and data["runs"] == 3 and data["seed"] == 4 and data["briefs"] == {"us": "pressure"}
+    assert sum(e["runs"] for e in data["end_states"]) == 3
+    results = [batch.run_one(UKRAINE, 4, i, {"us": "pressure"}) for i in range(3)]
+    assert data == json.loads(json.dumps({**batch.summarise(UKRAINE, results), "seed": 4, "briefs": {"us": "pressure"}}))
+    escalation = next(t for t in data["tracks"] if t["id"] == "escalation")
+    assert escalation["final"]["min"] <= escalation["final"]["mean"] <= escalation["final"]["max"] <= 10
+    assert sum(escalation["final"]["counts"].values()) == 3
+    assert {c["team"] for c in data["credibility"]} == set(UKRAINE.teams)
+
+
+def test_the_markdown_report_reads_as_tables(capsys):
+    code, out, _ = run(capsys, "batch", FLAGSHIP, "--runs", "2", "--seed", "1", "--workers", "1")
+    assert code == 0 and out.startswith("# Batch: 2 bot-against-bot games of After the Call")
+    for heading in ("## End states", "## Red lines crossed", "## Objectives met at the end", "## Tracks",
+                    "## Credibility: commitments kept"):
+        assert heading in out
+    rows = [line for line in out.splitlines() if line.startswith("|")]
+    assert all(line.endswith("|") for line in rows)
+
+
+def test_a_whole_batch_game_records_every_facilitator_step():
+    game = batch.play(UKRAINE, 3)
+    state = game.state
+    assert state.phase is ev.Phase.ENDED and state.turn == UKRAINE.info.turns
+    assert all(m.ruling is not None and m.ruling.rolls for m in state.moves.values())
+    resolved = [c for c in state.commitments.values() if c.status != "open"]
+    assert resolved and all(c.resolved_turn == c.turn + 1 for c in resolved)
+    assert all(c.turn == UKRAINE.info.turns for c in state.commitments.values() if c.status == "open")
+
+
+# --- what-if --------------------------------------------------------------------------------------
+
+
+def played_session(path: Path) -> Path:
+    """A session played to its end by the bots through the session (so through SQLite), with hand rulings too."""
+    with Session.create(path, UKRAINE, seed=77) as s:
+        game_bots = {t: batch.bots.doctrine(UKRAINE, s.rules.conditions, t) for t in UKRAINE.teams}
+        for _ in range(200):
+            if s.state.phase is ev.Phase.ENDED:
+                break
+            if s.state.phase in (ev.Phase.MOVES, ev.Phase.ADJUDICATION):
+                for team, d in game_bots.items():
+                    for command in batch.bots.plan(d, batch.bots.sight(s.state, team), s.seed):
+                        s.act(command, team)
+            if s.state.phase is ev.Phase.ADJUDICATION:
+                for i, move in enumerate(s.state.turn_moves()):
+                    if move.ruling is None:
+                        by_hand = ev.Outcome.PARTIAL if i % 5 == 4 else None
+                        s.act(cmd.Adjudicate(move.id, "", by_hand, strong_for=0 if by_hand else i % 2))
+            s.act(cmd.Advance())
+    return path
+
+
+def test_replaying_a_sessions_commands_with_its_own_seed_gives_its_events(tmp_path):
+    path = played_session(tmp_path / "p.session")
+    with Session.open(path) as s:
+        events, seed = s.events(), s.seed
+    commands = batch.commands_of(UKRAINE, events)
+    game, refused = batch.replay_commands(UKRAINE, commands, seed)
+    assert refused == 0 and game.events == events
+    other, _ = batch.replay_commands(UKRAINE, commands, seed + 1)
+    assert [e for e in other.events if isinstance(e, ev.Ruled)] != [e for e in events if isinstance(e, ev.Ruled)]
+    kept = {e.move: e.outcome for e in events if isinstance(e, ev.Ruled) and not e.rolls}
+    assert kept and all(e.outcome is kept[e.move] for e in other.events if isinstance(e, ev.Ruled) and e.move in kept)
+
+
+def test_whatif_compares_the_rerolls_with_what_happened(capsys, tmp_path):
+    path = played_session(tmp_path / "p.session")
+    code, out, _ = run(capsys, "whatif", str(path), "--runs", "4", "--workers", "1", "--json")
+    data = json.loads(out)
+    with Session.open(path) as s:
+        actual = batch.result_of(UKRAINE, s.state)
+    assert code == 0 and data["runs"] == 4 and data["seed"] == 77
+    assert data["actual"]["end_state"] == actual.end_state
+    assert data["actual"]["runs_same_end_state"] == sum(e["runs"] for e in data["end_states"] if e["id"] == actual.end_state)
+    assert [t["actual"] for t in data["tracks"]] == [actual.final[t] for t in UKRAINE.tracks]
+    code, md, _ = run(capsys, "whatif", str(path), "--runs", "4", "--workers", "1")
+    assert md.startswith("# What-if: 4 re-rolls of p.session") and "## How much was luck" in md
+    assert run(capsys, "whatif", str(path), "--runs", "4", "--workers", "2")[1] == md
