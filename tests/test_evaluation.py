@@ -50,9 +50,9 @@ def game(tmp_path, run) -> Path:
     return path
 
 
-def report(run, path: Path, fmt: str = "md") -> str:
+def report(run, path: Path, fmt: str = "md", audience: str = "control") -> str:
     out = path.with_suffix(f".{fmt}")
-    code, _, err = run("report", path, "-o", out, "-q")
+    code, _, err = run("report", path, "-o", out, "-q", "--audience", audience)
     assert code == 0, err
     return out.read_text(encoding="utf-8")
 
@@ -191,6 +191,20 @@ def test_an_evaluator_sees_the_moves_teams_have_not_revealed(game, run):
     assert "Hidden for now" not in run("status", game, "--as", "russia", "--json")[1]
 
 
+def test_the_participants_report_keeps_the_ratings_and_leaves_out_observations_and_expected_actions(game, run):
+    run("evaluate", game, "rate", "credible-pressure", "M", "--rationale", "No deadline on any threat")
+    run("evaluate", game, "observe", "--objective", "credible-pressure", "Evaluator's private note on Europe")
+    run("evaluate", game, "expect", "d1", "1", "met", "--note", "Seen by control")
+    run("evaluate", game, "summary", "The summary for everyone.")
+    text = report(run, game, audience="participants")
+    assert "| Rating | M: Performed with major challenges |" in text and "No deadline on any threat" in text
+    assert "The summary for everyone." in text
+    assert "Evaluator's private note" not in text and "Seen by control" not in text
+    assert "The injects' expected actions and how control marked them are in the control report." in text
+    control = report(run, game)
+    assert "Evaluator's private note" in control and "Seen by control" in control
+
+
 # --- 3. expected actions -------------------------------------------------------------------------
 
 
@@ -201,7 +215,8 @@ def test_expected_actions_are_marked_and_tabled(game, run):
     run("evaluate", game, "expect", "d1", "1", "not")  # the later mark replaces the earlier one
     text = section(report(run, game), "11. Expected actions")
     assert "2 of 6 expected action(s) are marked: 0 met, 1 partly met, 1 not met." in text
-    rows = [line for line in text.splitlines() if line.startswith("| **d1**")]
+    rows = [line for line in text.splitlines() if line.startswith("| **d1**") or line.startswith("|  | ")]
+    assert rows[0].startswith("| **d1**") and rows[1].startswith("|  | 2 |")
     assert rows[0].endswith("| 1 | Separate the energy moratorium from the demand that Ukraine not mobilise or rearm, "
                             "and refuse the demand | all | not met |  |")
     assert rows[1].endswith("| 2 | Agree the US, Ukrainian and European answers before anyone replies in public "

@@ -8,7 +8,7 @@ frozen classes the templates render and ``exercise ip`` writes as a spreadsheet.
 
 from __future__ import annotations
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from ..evaluation import EXPECTED_STATUSES, OBSERVATION_KINDS, RATINGS
 from ..events import ObjectiveRated, PlanItemRecorded
@@ -282,3 +282,11 @@ def _plan(scenario: Scenario, state: GameState, note_plan: list[PlanItem], names
         if not item.note or item.note > len(note_plan):
             rows.append(row(item.item, item, None))
     return rows
+
+
+def for_participants(result: EvaluationResult) -> EvaluationResult:
+    """The evaluation as the participants' report shows it: the ratings with their rationale,
+    the summary, key findings, feedback and the improvement plan; not the evaluators'
+    observations, nor the injects' expected actions (control's material, as in play)."""
+    return evolve(result, objectives=[evolve(o, observations=[]) for o in result.objectives], observations=[],
+                  expected=[], expected_counts=ExpectedCounts(0, 0, 0, 0, 0))
