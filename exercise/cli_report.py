@@ -3,7 +3,9 @@
 ``report SESSION`` writes the after-action report; ``brief SCENARIO`` the situation manual, or
 with ``--team`` one team's brief. Markdown or HTML go to standard output unless ``-o`` names a
 file; a PDF (from the HTML, with the optional WeasyPrint) needs ``-o``. ``--template FILE``
-renders a template of your own, in Jinja's sandbox, with the same data.
+renders a template of your own, in Jinja's sandbox, with the same data. ``--audience``
+(default ``participants``) says who the report is for: the teams get what they could see in
+play; ``control`` gets everything (private rulings, log notes, the MSEL).
 
 Exit codes: 0 written; 1 a problem with the input (a session or scenario that cannot be read,
 an unknown team, an error in a template, WeasyPrint missing, a file that cannot be written);
@@ -64,16 +66,31 @@ def _produce(kind: str, fmt: str, context: dict, args: argparse.Namespace) -> in
     return EXIT_OK
 
 
+AUDIENCE_HELP = (
+    "who the report is for (default: participants, the one to share with the teams). 'participants' "
+    "leaves out what teams do not see in play: private rulings (shown as made in private), log notes, "
+    "the MSEL (why injects came, skips, expected actions, entries never delivered) and injects or "
+    "proposals not every team saw. 'control' is the facilitator's and evaluators' full record, with all "
+    "of them; the cover says which it is")
+
+
+def add_audience(parser: argparse.ArgumentParser) -> None:
+    """``--audience control|participants`` on the report command."""
+    parser.add_argument("--audience", choices=["control", "participants"], default="participants",
+                        help=AUDIENCE_HELP)
+
+
 def report(args: argparse.Namespace) -> int:
-    """``exercise report SESSION``: the after-action report."""
-    from .reports import report_context
+    """``exercise report SESSION``: the after-action report, for control or the participants."""
+    from .reports import ReportError, report_context
     from .session import Session, SessionError
 
     fmt = _format(args)
     try:
         with Session.open(args.session) as session:
-            context = report_context(session.scenario, session.events(), session.state, fmt)
-    except SessionError as exc:
+            context = report_context(session.scenario, session.events(), session.state, fmt,
+                                     getattr(args, "audience", "participants"))
+    except (SessionError, ReportError) as exc:
         return _fail(str(exc))
     return _produce("aar", fmt, context, args)
 

@@ -35,6 +35,7 @@ from markupsafe import Markup, escape
 
 from . import analysis, bundled
 from .adjudication import METHODS
+from .analysis.audience import AUDIENCES, analyse_for
 from .files import write_atomic
 from .model import Scenario
 
@@ -343,9 +344,15 @@ def _base_context(scenario: Scenario, fmt: str) -> dict[str, Any]:
     }
 
 
-def report_context(scenario: Scenario, events: Sequence, state=None, fmt: str = "md") -> dict[str, Any]:
-    """The data the after-action report templates see: ``report`` (the analysis) and ``scenario``."""
-    return {**_base_context(scenario, fmt), "report": analysis.analyse(scenario, events, state)}
+def report_context(scenario: Scenario, events: Sequence, state=None, fmt: str = "md",
+                   audience: str = "control") -> dict[str, Any]:
+    """The data the after-action report templates see: ``report`` (the analysis) and ``scenario``.
+
+    ``audience`` is ``control`` (everything) or ``participants`` (what every team may see: no
+    private rulings, controller notes or MSEL; see ``analysis.audience``)."""
+    if audience not in AUDIENCES:
+        raise ReportError(f"unknown audience '{audience}' (one of: {', '.join(AUDIENCES)})")
+    return {**_base_context(scenario, fmt), "report": analyse_for(audience, scenario, events, state)}
 
 
 def manual_context(scenario: Scenario, fmt: str = "md") -> dict[str, Any]:
@@ -485,20 +492,21 @@ def produce(kind: str, fmt: str, context: dict[str, Any], output: Path | str | N
 
 
 def write_report(session, fmt: str, path: Path | str, progress: Progress | None = None,
-                 template: Path | str | None = None) -> Path:
+                 template: Path | str | None = None, audience: str = "control") -> Path:
     """Write the after-action report of ``session`` to ``path`` as md, html or pdf.
 
     ``session`` is an open ``Session`` or a session file's path. The session file is opened
     anew here, so this may run in a worker thread (SQLite connections belong to their thread).
     ``progress(done, total)`` is called as sections render (and once more for a PDF).
-    Raises ReportError with a one-line message when it cannot.
+    ``audience``: ``control`` (everything; the facilitator's console writes this one) or
+    ``participants`` (to share with the teams). Raises ReportError with a one-line message when it cannot.
     """
     from .session import Session, SessionError
 
     source = Path(getattr(session, "path", session))
     try:
         with Session.open(source) as fresh:
-            context = report_context(fresh.scenario, fresh.events(), fresh.state, fmt)
+            context = report_context(fresh.scenario, fresh.events(), fresh.state, fmt, audience)
     except SessionError as exc:
         raise ReportError(str(exc)) from None
     path = Path(path)

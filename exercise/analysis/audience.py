@@ -1,0 +1,145 @@
+"""Who a report is for: control (everything) or the participants (what every team may see).
+
+The participants' report is the one to share with the teams. It leaves out what
+``exercise.visibility`` keeps from teams during the game:
+
+- private rulings: the move stays, its ruling shows only that it was made in private (no
+  outcome, dice, narrative or effects); where such a ruling moved a track or a flag, or turned
+  a condition, the cause reads "a private ruling" (the tracks themselves every team saw);
+- the control cell's own material: the MSEL queue (why an inject came, the entries never
+  delivered), the injects skipped and why, the injects' expected actions;
+- injects sent to some teams only, and the proposals not every team could see, with their
+  answers and settlements;
+- log notes, the facilitator's and each team's own (a team sees only its own);
+- the evaluation, where there is one (ratings, observations, findings, feedback), which
+  ``exercise.visibility`` keeps for control.
+
+What the debrief is about stays: the teams' positions, objectives and red lines and how they
+fared, revealed moves and public rulings, commitments, tracks, end states, and the hotwash's
+strengths, areas for improvement and improvement plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from attrs import evolve, fields_dict
+
+from .. import events as ev
+from .. import visibility
+from ..model import Scenario
+from ..state import GameState, replay
+from .compose import analyse
+from .results import (
+    Analysis,
+    ConditionItem,
+    Episode,
+    EventItem,
+    Extreme,
+    InjectItem,
+    MoveItem,
+    SkippedItem,
+    TimelineItemType,
+    TrackSeries,
+)
+
+AUDIENCES = ("control", "participants")
+PRIVATE_RULING = "a private ruling"
+
+
+def _hide(text: str, private: dict[str, str]) -> str:
+    for cause in private:
+        text = text.replace(cause, PRIVATE_RULING)
+    return text
+
+
+def _episodes(episodes: list[Episode], private: dict[str, str]) -> list[Episode]:
+    return [evolve(e, cause=_hide(e.cause, private)) for e in episodes]
+
+
+def _extreme(e: Extreme, private: dict[str, str]) -> Extreme:
+    return evolve(e, cause=_hide(e.cause, private))
+
+
+def for_participants(a: Analysis, scenario: Scenario, state: GameState) -> Analysis:
+    """The analysis ``a`` with what is for control only left out (see the module's text)."""
+    teams = list(scenario.teams)
+    private = {  # how the walk names a private ruling as a cause -> the move
+        f"ruling on {m.id} ({a.team_names.get(m.team, m.team)}: {m.headline})": m.id
+        for m in state.moves.values() if m.ruling is not None and not m.ruling.public
+    }
+    for_all = {d.id for d in state.deliveries.values() if all(d.reaches(team) for team in teams)}
+    shown = {p.id for p in state.proposals.values()
+             if all(visibility.sees_proposal(state, p, team) for team in teams)}
+
+    def item(it: TimelineItemType) -> TimelineItemType | None:
+        if isinstance(it, SkippedItem):
+            return None
+        if isinstance(it, InjectItem):
+            if it.ref not in for_all:
+                return None
+            return evolve(it, why="", expected_actions=[], proposal=it.proposal if it.proposal in shown else "")
+        if isinstance(it, MoveItem):
+            proposal = it.proposal if it.proposal in shown or not it.proposal else ""
+            if it.ruling is not None and not it.ruling.public:
+                return evolve(it, proposal=proposal, ruling=evolve(it.ruling, outcome="", narrative="", effects="",
+                                                                   dice=""))
+            return evolve(it, proposal=proposal)
+        if isinstance(it, ConditionItem):
+            return evolve(it, cause=_hide(it.cause, private))
+        if isinstance(it, EventItem):
+            if it.kind == "note":
+                return None
+            if it.kind in ("proposal", "answer", "settled") and it.ref not in shown:
+                return None
+            return evolve(it, text=_hide(it.text, private))
+        return it
+
+    timeline = []
+    for record in a.timeline:
+        items = [kept for kept in (item(i) for i in record.items) if kept is not None]
+        timeline.append(evolve(record, items=items))
+
+    def track(t: TrackSeries) -> TrackSeries:
+        return evolve(t, peak=_extreme(t.peak, private), trough=_extreme(t.trough, private))
+
+    teams_results = [
+        evolve(t, objectives=[evolve(o, episodes=_episodes(o.episodes, private)) for o in t.objectives],
+               red_lines=[evolve(r, episodes=_episodes(r.episodes, private)) for r in t.red_lines])
+        for t in a.teams
+    ]
+    proposals = [p for p in a.proposals if p.id in shown]
+    counts = evolve(a.counts, injects_delivered=len(for_all), injects_skipped=0, proposals=len(proposals),
+                    deals=sum(p.status == "deal" for p in proposals),
+                    deals_violated=sum(p.status == "violated" for p in proposals))
+    hidden: dict[str, None] = {}
+    if "evaluation" in fields_dict(type(a)):  # ratings, observations, findings: control's (see visibility)
+        hidden["evaluation"] = None
+    return evolve(
+        a,
+        **hidden,
+        audience="participants",
+        counts=counts,
+        timeline=timeline,
+        undelivered=[],
+        teams=teams_results,
+        red_lines=[r for t in teams_results for r in t.red_lines],
+        proposals=proposals,
+        tracks=[track(t) for t in a.tracks],
+        changes=[evolve(c, cause=_hide(c.cause, private)) for c in a.changes],
+        end_state=evolve(a.end_state, episodes=_episodes(a.end_state.episodes, private)) if a.end_state else None,
+        end_states=[evolve(e, episodes=_episodes(e.episodes, private)) for e in a.end_states],
+        notes=[n for n in a.notes if n.category != "log"],
+    )
+
+
+def analyse_for(audience: str, scenario: Scenario, events: Sequence[ev.Event],
+                state: GameState | None = None) -> Analysis:
+    """The analysis for ``audience`` (``control`` or ``participants``); ValueError for another."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience '{audience}' (one of: {', '.join(AUDIENCES)})")
+    events = list(events)
+    if state is None or state.seq != len(events):
+        state = replay(scenario, events)
+    a = analyse(scenario, events, state)
+    return a if audience == "control" else for_participants(a, scenario, state)

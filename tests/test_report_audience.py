@@ -1,0 +1,102 @@
+"""Who a report is for: ``--audience control`` gets everything, ``participants`` (the default
+of the command) what every team may see in play (issue 12)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exercise import commands as cmd
+from exercise import events as ev
+from exercise import reports
+from exercise.cli import build_parser, main
+from exercise.loading import load_library, load_scenario
+from exercise.model import Effects, Inject, InjectKind
+from exercise.session import FACILITATOR, Session
+
+DATA = Path(__file__).parent / "data"
+MINIMAL = load_scenario(DATA / "scenarios" / "minimal.toml", load_library([DATA / "injects"])[0])
+
+SECRETS = {
+    "PRIVATE-NARRATIVE": "a private ruling's narrative",
+    "ruling on m2 (Red: Red-threat)": "a private ruling named as the cause of a change",
+    "CONTROL-LOG-NOTE": "the facilitator's log note",
+    "BLUE-OWN-NOTE": "a team's own log note",
+    "SKIP-REASON": "why control skipped an inject",
+    "A warning": "the skipped inject itself",
+    "RED-ONLY-INJECT": "an inject sent to one team only",
+    "EXPECTED-ACTION": "an inject's expected actions",
+    "scheduled for turn 1": "why the MSEL sent an inject",
+}
+
+
+def play(path: Path) -> Session:
+    s = Session.create(path, MINIMAL)
+    s.act(cmd.Advance())  # d1: the offer (p1), to everyone
+    s.act(cmd.Submit("blue", "propose", "Blue-offer", ["red"]), "blue")
+    s.act(cmd.Submit("red", "threaten", "Red-threat"), "red")
+    s.act(cmd.Advance())
+    s.act(cmd.Adjudicate("m1", "PUBLIC-NARRATIVE", outcome=ev.Outcome.SUCCESS))
+    # private, and it takes tension from 5 to 9: blue's red line 'war' is crossed, MSEL m2 queued
+    s.act(cmd.Adjudicate("m2", "PRIVATE-NARRATIVE", outcome=ev.Outcome.SUCCESS, effects=Effects({"tension": 4}),
+                         public=False))
+    s.act(cmd.Note(FACILITATOR, "CONTROL-LOG-NOTE"))
+    s.act(cmd.Note("blue", "BLUE-OWN-NOTE"), "blue")
+    secret = Inject("red-only", "RED-ONLY-INJECT", InjectKind.INFORMATION, "Press", "press", "Only red.", "doc-a",
+                    expected_actions=["EXPECTED-ACTION"])
+    s.act(cmd.DeliverInject(secret, ["red"]))
+    s.act(cmd.Skip("m2", "SKIP-REASON"))
+    s.act(cmd.End("time"))
+    s.act(cmd.Note(FACILITATOR, "HOTWASH-STRENGTH", "strength", team="red"))
+    s.act(cmd.Note(FACILITATOR, "HOTWASH-PLAN", "plan", owner="Control"))
+    s.act(cmd.End())
+    return s
+
+
+@pytest.fixture(scope="module")
+def game(tmp_path_factory):
+    with play(tmp_path_factory.mktemp("audience") / "g.session") as s:
+        yield s
+
+
+def render(s: Session, fmt: str, audience: str) -> str:
+    return reports.render("aar", fmt, reports.report_context(s.scenario, s.events(), s.state, fmt, audience))
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_participants_report_holds_nothing_hidden_from_the_teams(game, fmt):
+    control, participants = render(game, fmt, "control"), render(game, fmt, "participants")
+    for secret, what in SECRETS.items():
+        assert secret in control, f"control sees {what}"
+        assert secret not in participants, f"participants do not see {what}"
+    for shared in ("PUBLIC-NARRATIVE", "Blue-offer", "Red-threat", "HOTWASH-STRENGTH", "HOTWASH-PLAN", "An offer"):
+        assert shared in participants, shared
+    assert "made in private (only the facilitator and the team saw it)" in participants
+    assert "a private ruling" in participants, "the red line it crossed names no move"
+    assert "No war." in participants and "crossed" in participants, "the red line still shows as crossed"
+    assert "participants: what every team may see" in participants
+    assert "control (facilitator and evaluators)" in control
+
+
+def test_an_unknown_audience_is_refused(game):
+    with pytest.raises(reports.ReportError, match="unknown audience 'press'"):
+        reports.report_context(game.scenario, game.events(), game.state, "md", "press")
+
+
+wired = pytest.mark.skipif("--audience" not in build_parser().format_help() + str(
+    [a.option_strings for p in build_parser()._subparsers._group_actions[0].choices.values()  # noqa: SLF001
+     for a in p._actions]), reason="exercise/cli.py does not wire --audience yet")  # noqa: SLF001
+
+
+@wired
+def test_the_command_writes_for_participants_unless_asked_for_control(game, tmp_path, capsys):
+    shared, full = tmp_path / "shared.md", tmp_path / "full.html"
+    assert main(["report", str(game.path), "-o", str(shared), "-q"]) == 0
+    assert main(["report", str(game.path), "--audience", "control", "-o", str(full), "-q"]) == 0
+    shared_text, full_text = shared.read_text(encoding="utf-8"), full.read_text(encoding="utf-8")
+    assert not any(secret in shared_text for secret in SECRETS)
+    assert all(secret in full_text for secret in SECRETS)
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", str(game.path), "--audience", "press"])
+    assert exit_.value.code == 2 and "invalid choice: 'press'" in capsys.readouterr().err
