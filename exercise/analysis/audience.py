@@ -23,13 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from attrs import evolve, fields_dict
+from attrs import evolve
 
 from .. import events as ev
 from .. import visibility
 from ..model import Scenario
 from ..state import GameState, replay
 from .compose import analyse
+from .evaluation import for_participants as participants_evaluation
 from .results import (
     Analysis,
     ConditionItem,
@@ -113,8 +114,8 @@ def for_participants(a: Analysis, scenario: Scenario, state: GameState) -> Analy
                     deals=sum(p.status == "deal" for p in proposals),
                     deals_violated=sum(p.status == "violated" for p in proposals))
     hidden: dict[str, None] = {}
-    if "evaluation" in fields_dict(type(a)):  # ratings, observations, findings: control's (see visibility)
-        hidden["evaluation"] = None
+    if a.evaluation is not None:  # the ratings, summary, findings, feedback and plan; no observations (issue 12)
+        hidden["evaluation"] = participants_evaluation(a.evaluation)
     return evolve(
         a,
         **hidden,
