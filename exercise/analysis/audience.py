@@ -11,8 +11,8 @@ The participants' report is the one to share with the teams. It leaves out what
 - injects sent to some teams only, and the proposals not every team could see, with their
   answers and settlements;
 - log notes, the facilitator's and each team's own (a team sees only its own);
-- the evaluation, where there is one (ratings, observations, findings, feedback), which
-  ``exercise.visibility`` keeps for control.
+- the evaluators' observations (``analysis.evaluation.for_participants`` says what of the
+  evaluation the participants get).
 
 What the debrief is about stays: the teams' positions, objectives and red lines and how they
 fared, revealed moves and public rulings, commitments, tracks, end states, and the hotwash's
@@ -113,12 +113,11 @@ def for_participants(a: Analysis, scenario: Scenario, state: GameState) -> Analy
     counts = evolve(a.counts, injects_delivered=len(for_all), injects_skipped=0, proposals=len(proposals),
                     deals=sum(p.status == "deal" for p in proposals),
                     deals_violated=sum(p.status == "violated" for p in proposals))
-    hidden: dict[str, None] = {}
-    if a.evaluation is not None:  # the ratings, summary, findings, feedback and plan; no observations (issue 12)
-        hidden["evaluation"] = participants_evaluation(a.evaluation)
+    # the evaluation: the ratings, summary, findings, feedback and plan; no observations (issue 12)
+    evaluation = participants_evaluation(a.evaluation) if a.evaluation is not None else None
     return evolve(
         a,
-        **hidden,
+        evaluation=evaluation,
         audience="participants",
         counts=counts,
         timeline=timeline,
