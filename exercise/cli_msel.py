@@ -25,11 +25,25 @@ GAME_TIME = (
     "Game time: the clock column is the game time at which a turn begins, counted from the "
     "scenario's setting date (D+0 00:00 is the start of turn 1) in steps of its turn_duration. "
     "With turns of two weeks, turn 1 is D+0, turn 2 D+14, turn 3 D+28; with turns of '30 minutes', "
-    "turn 3 is D+0 01:00. On import a row may give the turn, or the clock instead (D+14, "
-    "D+1 09:00, 09:30 for a time on D+0, or a date such as 2021-12-20, with or without HH:MM): it "
-    "falls in the turn under way at that moment. A row that gives both must agree. A scenario "
-    "whose turn_duration is not a length of time ('one round') takes turns only."
+    "turn 3 is D+0 01:00. On import a row may give the turn or the clock (D+14, D+1 09:00, 09:30 "
+    "for a time on D+0, or a date such as 2021-12-20, with or without HH:MM): a clock falls in the "
+    "turn under way at that moment. When a row gives both and they disagree, the one changed since "
+    "the export wins; if both changed, they must agree. A scenario whose turn_duration is not a "
+    "length of time ('one round') takes turns only."
 )
+CELLS = (
+    "Cells: lists (questions, expected actions, response options, proposal terms) hold one item "
+    "per line; teams are comma-separated ('all' for every team); effects read 'escalation=+1, "
+    "ceasefire=true'. A blank cell in an inject column (to, title ... proposal lapses after) sends "
+    "what the entry sent before: its override, else the inject's own text; a cell of just - sends "
+    "nothing there (no quote, no questions, no effects)."
+)
+
+
+def _paragraphs(*texts: str) -> str:
+    import textwrap
+
+    return "\n\n".join(textwrap.fill(t, width=78) for t in texts)
 
 
 class _Failed(Exception):
@@ -38,13 +52,16 @@ class _Failed(Exception):
 
 def add_commands(commands) -> None:
     """Add ``msel export`` and ``msel import`` to the subcommands of ``exercise``."""
+    raw = argparse.RawDescriptionHelpFormatter
     msel = commands.add_parser(
-        "msel", help="the MSEL as a spreadsheet: export to .xlsx or .csv, edit, import back",
-        description="The master scenario events list as a spreadsheet a facilitator edits in Excel or "
-        "LibreOffice: one row per event (id, turn or clock, when, after move, earliest turn, inject, to, "
-        "title, from, channel, kind, body, controller notes, expected actions, questions, response "
-        "options, source, quote, effects, proposal terms, parties, effects and lapse). " + GAME_TIME,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "msel", help="the MSEL as a spreadsheet: export to .xlsx or .csv, edit, import back", formatter_class=raw,
+        description=_paragraphs(
+            "The master scenario events list as a spreadsheet a facilitator edits in Excel or LibreOffice: "
+            "one row per event (id, turn, clock, when, after move, earliest turn, inject, to, title, from, "
+            "channel, kind, body, controller notes, expected actions, questions, response options, source, "
+            "quote, effects, proposal terms, parties, effects and lapse).",
+            "exercise msel export SCENARIO -o msel.xlsx; edit it; exercise msel import msel.xlsx "
+            "--scenario SCENARIO -o NEW.toml", GAME_TIME, CELLS))
     sub = msel.add_subparsers(dest="msel_command", metavar="COMMAND", required=True)
     library = argparse.ArgumentParser(add_help=False)
     library.add_argument("--library", action="append", type=Path, metavar="DIR",
@@ -53,28 +70,31 @@ def add_commands(commands) -> None:
 
     p = sub.add_parser(
         "export", parents=[library], help="write a scenario's MSEL as a spreadsheet (.xlsx or .csv)",
-        description="Write SCENARIO's MSEL to -o FILE: an Excel workbook (.xlsx: the MSEL sheet, and a "
+        formatter_class=raw, description=_paragraphs("Write SCENARIO's MSEL to -o FILE: an Excel workbook (.xlsx: the MSEL sheet, and a "
         "Reference sheet listing the columns, teams, move kinds, tracks, flags and injects) or CSV (UTF-8). "
-        "Each row shows the inject as the entry sends it, overrides applied. Lists (questions, expected "
-        "actions, response options, proposal terms) are one item per line of a cell; teams are "
-        "comma-separated; effects read escalation=+1, ceasefire=true. " + GAME_TIME)
+        "Each row shows the inject as the entry sends it, overrides applied. An existing file is "
+        "not replaced without --force.", GAME_TIME, CELLS))
     p.add_argument("scenario", metavar="SCENARIO", help="a .toml path or the id of a bundled scenario")
-    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx|FILE.csv")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx|FILE.csv",
+                   help="the spreadsheet to write: .xlsx (Excel, LibreOffice) or .csv (UTF-8)")
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser(
         "import", parents=[library], help="write a scenario whose MSEL is the spreadsheet's rows",
-        description="Read an edited MSEL sheet (.xlsx: the sheet named MSEL, else the first; .csv: UTF-8, "
+        formatter_class=raw, description=_paragraphs("Read an edited MSEL sheet (.xlsx: the sheet named MSEL, else the first; .csv: UTF-8, "
         "comma- or semicolon-separated) and write -o NEW.toml: the scenario with its [[msel]] replaced "
         "by the rows, everything else kept (the file is rewritten, so its comments are not). The first "
         "row names the columns, in any order; inject and one of turn, clock, when, after move are "
         "required; a column left out keeps what the entry had. A field that differs from the "
         "inject the row names becomes an override of that entry; a new row without an id gets one "
-        "(t3-INJECT). Nothing is written unless the result validates; every problem names its cell. "
-        "A scenario's id is its file name, so NEW.toml's name becomes its id. " + GAME_TIME)
+        "(t3-INJECT). Nothing is written unless the result validates; every problem names its cell "
+        "(msel.xlsx: MSEL!C7: ..., msel.csv: row 7, column turn: ...). A scenario's id is its file "
+        "name, so NEW.toml's name becomes its id. An existing file is not replaced without --force.",
+        GAME_TIME, CELLS))
     p.add_argument("sheet", metavar="FILE", type=Path, help="the edited .xlsx or .csv file")
     p.add_argument("--scenario", required=True, metavar="SCENARIO", help="the scenario the MSEL belongs to")
-    p.add_argument("-o", "--output", required=True, type=Path, metavar="NEW.toml")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="NEW.toml",
+                   help="the scenario file to write (its name is its id)")
     p.set_defaults(func=_cmd_import)
 
 
@@ -365,6 +385,8 @@ def _import(args: argparse.Namespace, fmt: str) -> int:
     out = args.output
     new = copy.deepcopy(raw)
     new["msel"] = imported.entries
+    for inject_id, table in imported.injects.items():  # the scenario's own injects that rows changed
+        new["injects"][inject_id] = table
     renamed = ""
     if out.stem != scenario.info.id:
         if not loading.ID.match(out.stem):
@@ -374,8 +396,13 @@ def _import(args: argparse.Namespace, fmt: str) -> int:
         renamed = f"; its id is '{out.stem}', after the file's name"
     _, found = loading._scenario_from(copy.deepcopy(new), out, library)
     if found:
+        owners = {e["inject"]: i for i, e in enumerate(imported.entries) if e["inject"] in imported.injects}
         for problem in found:
-            place = where_in_sheet(problem.path)
+            path = problem.path
+            for inject_id, index in owners.items():  # a changed inject of the scenario: the row that changed it
+                if path == f"$.injects.{inject_id}" or path.startswith((f"$.injects.{inject_id}.", f"$.injects.{inject_id}[")):
+                    path = f"$.msel[{index}].override{path[len(f'$.injects.{inject_id}'):]}"
+            place = where_in_sheet(path)
             if place is None:
                 print(problem, file=sys.stderr)
                 continue

@@ -7,8 +7,10 @@ Pure conversion, no file I/O (``cli_msel`` reads and writes workbooks and CSV fi
   overrides applied).
 - ``import_rows(sheet, scenario, raw, library)``: the [[msel]] tables (TOML data) the rows
   describe. A row's inject fields that differ from the inject it names become the entry's
-  ``override``; a field the original entry overrode stays overridden; a column the sheet
-  leaves out keeps what the entry had (triggers aside: the row says when it fires).
+  ``override`` (or, for the scenario's own inject that only this row sends, under the same id,
+  changes to that inject); a field the original entry overrode stays overridden; a column the
+  sheet leaves out, or a blank cell, keeps what the entry had (triggers aside: the row says
+  when it fires).
 - ``where_in_sheet(path, ...)``: the row and column a loader problem (``$.msel[3].when``) is about.
 
 Game time: ``clock`` is the time in the game at which a turn begins, counted from the setting
@@ -23,6 +25,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -334,6 +337,7 @@ class Imported:
     made_up: list[str]
     columns: dict[str, int]  # column key -> index
     headers: list[str]
+    injects: dict[str, dict[str, Any]]  # the scenario's own [injects] tables that rows changed, as they now are
 
 
 def _loose(value: Any) -> Any:
@@ -414,6 +418,8 @@ def import_rows(
     injects = {**library, **local}
     taken = {cell_text(cells[columns["id"]]).strip() for _, cells in rows
              if "id" in columns and columns["id"] < len(cells)} | set(injects)
+    sent = Counter(cell_text(cells[columns["inject"]]).strip() for _, cells in rows if columns["inject"] < len(cells))
+    changed_injects: dict[str, dict[str, Any]] = {}
     entries: list[dict[str, Any]] = []
     entry_rows: list[int] = []
     made_up: list[str] = []
@@ -470,8 +476,8 @@ def import_rows(
                     last = clock_text(info.turns + 1, per_turn)
                     clock_turn = minutes // per_turn + 1 if minutes >= 0 else 0
                     if not 1 <= clock_turn <= info.turns:
-                        bad("clock", f"'{shown}' is outside the game's time (from D+0, when turn 1 begins, to "
-                                     f"before {last}, when turn {info.turns} ends; a turn is {info.turn_duration})")
+                        bad("clock", f"'{shown}' is outside the game's time (turn 1 begins at {clock_text(1, per_turn)}"
+                                     f", turn {info.turns} ends at {last}; a turn is {info.turn_duration})")
                     elif turn is not None and turn != clock_turn:
                         # The one the facilitator changed wins: a turn changed under the exported clock
                         # (or a clock changed beside the exported turn); both changed must agree.
@@ -563,6 +569,15 @@ def import_rows(
             entry["notes"] = original["notes"]
         if original is not None:  # keys this version does not know travel with the entry
             entry |= {k: v for k, v in original.items() if k not in _ENTRY_KEYS}
+        if override and entry_id in injects:
+            # An override names a new inject after the entry, so the entry's id must not be an
+            # inject's. The scenario's own inject, sent by this row alone, takes the changes itself.
+            if inject_id == entry_id and inject_id in local and sent[inject_id] == 1:
+                changed_injects[inject_id] = {**raw["injects"][inject_id], **override}
+                override = {}
+            elif "id" in columns:
+                bad("id", f"'{entry_id}' is also the id of an inject, and this row changes what its inject says "
+                          f"({', '.join(override)}): give the row an id of its own, such as '{entry_id}-1'")
         if override:
             entry["override"] = override
         if row_problems:
@@ -572,7 +587,7 @@ def import_rows(
         entry_rows.append(number)
     if problems:
         return None, problems
-    return Imported(entries, entry_rows, made_up, columns, headers), []
+    return Imported(entries, entry_rows, made_up, columns, headers, changed_injects), []
 
 
 NONE = "-"

@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -29,14 +31,24 @@ def column(ws, header: str) -> int:
     return [c.value for c in ws[1]].index(header) + 1
 
 
-def edit(path: Path, changes: dict[tuple[int, str], object]) -> Path:
-    """Open a workbook, set cells (row, header) -> value, save it as Excel would."""
+def row_of(ws, entry_id: str) -> int:
+    """The sheet row of an MSEL entry (the scenarios change; their entries' ids stay)."""
+    return next(i for i, r in enumerate(ws.iter_rows(values_only=True), 1) if r[0] == entry_id)
+
+
+def edit(path: Path, changes: dict[tuple[int | str, str], object]) -> Path:
+    """Open a workbook, set cells (row or entry id, header) -> value, save it as Excel would."""
     wb = openpyxl.load_workbook(path)
     ws = wb["MSEL"]
     for (row, header), value in changes.items():
+        row = row_of(ws, row) if isinstance(row, str) else row
         ws.cell(row=row, column=column(ws, header)).value = value
     wb.save(path)
     return path
+
+
+def csv_index(rows: list[list[str]], entry_id: str) -> int:
+    return next(i for i, r in enumerate(rows) if r[0] == entry_id)
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -88,7 +100,8 @@ def test_the_sheet_shows_one_row_per_event_with_its_inject(tmp_path):
 
 def test_an_edited_title_becomes_an_override_and_the_rest_is_kept(tmp_path):
     sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
-    edit(sheet, {(5, "title"): "Moscow publishes its draft treaties", (5, "controller notes"): "Read it aloud."})
+    edit(sheet, {("t2-demands", "title"): "Moscow publishes its draft treaties",
+                 ("t2-demands", "controller notes"): "Read it aloud."})
     out = tmp_path / "security-talks-2021.toml"
     assert import_(sheet, "security-talks-2021", out) == 0
     new, old = load_scenario(out), load_scenario(bundled.find_scenario("security-talks-2021"))
@@ -102,8 +115,8 @@ def test_an_edited_title_becomes_an_override_and_the_rest_is_kept(tmp_path):
 
 def test_a_changed_turn_wins_over_the_exported_clock_and_a_changed_clock_over_the_turn(tmp_path):
     sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
-    # row 5 is t2-demands (turn 2, D+14), row 6 t3-trip-wire (turn 3, D+28); turns of two weeks
-    edit(sheet, {(5, "turn"): 4, (6, "clock"): "D+60"})
+    # t2-demands is turn 2 (D+14), t3-trip-wire turn 3 (D+28): turns of two weeks
+    edit(sheet, {("t2-demands", "turn"): 4, ("t3-trip-wire", "clock"): "D+60"})
     out = tmp_path / "security-talks-2021.toml"
     assert import_(sheet, "security-talks-2021", out) == 0
     turns = {e.id: e.turn for e in load_scenario(out).msel}
@@ -113,9 +126,9 @@ def test_a_changed_turn_wins_over_the_exported_clock_and_a_changed_clock_over_th
 def test_clock_times_as_a_spreadsheet_types_them(tmp_path):
     sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
     start = load_scenario(bundled.find_scenario("security-talks-2021")).info.setting_date
-    edit(sheet, {(5, "turn"): None, (5, "clock"): datetime.datetime.combine(start + datetime.timedelta(days=30),
-                                                                            datetime.time(9, 0)),
-                 (6, "turn"): None, (6, "clock"): "d+1 09:00"})
+    day_30 = datetime.datetime.combine(start + datetime.timedelta(days=30), datetime.time(9, 0))
+    edit(sheet, {("t2-demands", "turn"): None, ("t2-demands", "clock"): day_30,
+                 ("t3-trip-wire", "turn"): None, ("t3-trip-wire", "clock"): "d+1 09:00"})
     out = tmp_path / "security-talks-2021.toml"
     assert import_(sheet, "security-talks-2021", out) == 0
     turns = {e.id: e.turn for e in load_scenario(out).msel}
@@ -129,7 +142,8 @@ def test_a_new_row_gets_an_id_and_a_deleted_row_is_gone(tmp_path, capsys):
     new = dict.fromkeys(headers, "")
     new |= {"inject": "financial-sanctions-package", "clock": "D+42", "to": "us, russia",
             "controller notes": "A new event."}
-    rows = [headers, *rows[2:], [new[h] for h in headers]]  # drop the first entry, add one at the end
+    del rows[csv_index(rows, "t1-buildup")]
+    rows.append([new[h] for h in headers])
     write_csv(sheet, rows)
     out = tmp_path / "security-talks-2021.toml"
     assert import_(sheet, "security-talks-2021", out) == 0
@@ -142,9 +156,10 @@ def test_a_new_row_gets_an_id_and_a_deleted_row_is_gone(tmp_path, capsys):
 
 
 def test_an_inject_that_does_not_fit_the_scenario_is_named(tmp_path, capsys):
-    sheet = edit(export(tmp_path, "security-talks-2021", "msel.xlsx"), {(2, "inject"): "energy-moratorium"})
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    edit(sheet, {("t1-buildup", "inject"): "energy-moratorium"})
     lines = failing(capsys, sheet, "security-talks-2021", tmp_path / "security-talks-2021.toml")
-    assert f"{sheet}: MSEL!G2: inject: proposal.effects.flags.energy_moratorium: unknown flag 'energy_moratorium'" \
+    assert f"{sheet}: MSEL!G{row_of(openpyxl.load_workbook(sheet)['MSEL'], 't1-buildup')}: inject: proposal.effects.flags.energy_moratorium: unknown flag 'energy_moratorium'" \
         in "\n".join(lines)
 
 
@@ -172,7 +187,7 @@ def test_another_file_name_is_another_scenario_id(tmp_path, capsys):
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
-    edit(sheet, {(2, "controller notes"): "=1+2 is not a sum here"})
+    edit(sheet, {("t1-buildup", "controller notes"): "=1+2 is not a sum here"})
     wb = openpyxl.load_workbook(sheet)
     assert wb["MSEL"].cell(2, column(wb["MSEL"], "controller notes")).data_type == "f"  # as Excel would read it
     out = tmp_path / "security-talks-2021.toml"
@@ -209,7 +224,7 @@ def test_xlsx_errors_name_the_sheet_and_cell(tmp_path, capsys):
 def test_csv_errors_name_the_row_and_column(tmp_path, capsys):
     sheet = export(tmp_path, "security-talks-2021", "msel.csv")
     rows = read_csv(sheet)
-    rows[6][rows[0].index("turn")] = "abc"
+    rows[6][rows[0].index("turn")] = "abc"  # the 7th row: the header is row 1
     rows[7][rows[0].index("turn")] = "9"
     write_csv(sheet, rows)
     out = tmp_path / "security-talks-2021.toml"
@@ -219,28 +234,32 @@ def test_csv_errors_name_the_row_and_column(tmp_path, capsys):
     ]
 
 
-@pytest.mark.parametrize("cells, expected", [
-    ({(5, "inject"): "moscow-demand"}, "MSEL!G5: inject: no inject 'moscow-demand' in [injects] or the library "
-                                       "(did you mean 'moscow-demands'?)"),
-    ({(5, "to"): "us, rusia"}, "MSEL!H5: to: unknown team 'rusia' (did you mean 'russia'?)"),
-    ({(9, "when"): "tracks.escalaton >= 7"}, "MSEL!D9: when: unknown track 'escalaton'"),
-    ({(9, "when"): "tracks.escalation >="}, "MSEL!D9: when: condition does not parse"),
-    ({(3, "after move"): "strike-first"}, "MSEL!E3: after move: unknown move kind 'strike-first'"),
-    ({(5, "kind"): "spooky"}, "MSEL!L5: kind 'spooky' is not a kind of inject (one of diplomatic, military"),
-    ({(5, "effects"): "escalation plus one"}, "MSEL!T5: effects 'escalation plus one' is not an effect"),
-    ({(5, "effects"): "escalaton=+1"}, "MSEL!T5: effects: unknown track 'escalaton' (did you mean 'escalation'?)"),
-    ({(5, "title"): "-"}, "MSEL!I5: title is empty (write the text)"),
-    ({(5, "clock"): "D+99"}, "MSEL!C5: clock 'D+99' is outside the game's time (from D+0, when turn 1 begins"),
-    ({(5, "clock"): "tomorrow"}, "MSEL!C5: clock 'tomorrow' is not a game time (write D+14"),
-    ({(5, "when"): "flags.invasion"}, "MSEL!D5: when is given as well as the turn (give exactly one of"),
-    ({(5, "turn"): None, (5, "clock"): None}, "MSEL!B5: turn is empty, and so is every other trigger"),
-    ({(6, "id"): "t2-demands"}, "MSEL!A6: id: duplicate id 't2-demands' (each id once)"),
-    ({(5, "earliest turn"): 0}, "MSEL!F5: earliest turn 0 is outside the game's turns (1 to 6)"),
+@pytest.mark.parametrize("entry, cells, expected", [
+    ("t2-demands", {"inject": "moscow-demand"},
+     "G{row}: inject: no inject 'moscow-demand' in [injects] or the library (did you mean 'moscow-demands'?)"),
+    ("t2-demands", {"to": "us, rusia"}, "H{row}: to: unknown team 'rusia' (did you mean 'russia'?)"),
+    ("nordic-invitation", {"when": "tracks.escalaton >= 7"}, "D{row}: when: unknown track 'escalaton'"),
+    ("nordic-invitation", {"when": "tracks.escalation >="}, "D{row}: when: condition does not parse"),
+    ("talks-offer", {"after move": "strike-first"}, "E{row}: after move: unknown move kind 'strike-first'"),
+    ("t2-demands", {"kind": "spooky"}, "L{row}: kind 'spooky' is not a kind of inject (one of diplomatic, military"),
+    ("t2-demands", {"effects": "escalation plus one"}, "T{row}: effects 'escalation plus one' is not an effect"),
+    ("t2-demands", {"effects": "escalaton=+1"},
+     "T{row}: effects: unknown track 'escalaton' (did you mean 'escalation'?)"),
+    ("t2-demands", {"title": "-"}, "I{row}: title is empty (write the text)"),
+    ("t2-demands", {"clock": "D+99"},
+     "C{row}: clock 'D+99' is outside the game's time (turn 1 begins at D+0, turn 6 ends at D+84; a turn is two weeks)"),
+    ("t2-demands", {"clock": "tomorrow"}, "C{row}: clock 'tomorrow' is not a game time (write D+14"),
+    ("t2-demands", {"when": "flags.invasion"}, "D{row}: when is given as well as the turn (give exactly one of"),
+    ("t2-demands", {"turn": None, "clock": None}, "B{row}: turn is empty, and so is every other trigger"),
+    ("t3-trip-wire", {"id": "t2-demands"}, "A{row}: id: duplicate id 't2-demands' (each id once)"),
+    ("t2-demands", {"earliest turn": 0}, "F{row}: earliest turn 0 is outside the game's turns (1 to 6)"),
 ])
-def test_bad_cells_are_named(tmp_path, capsys, cells, expected):
-    sheet = edit(export(tmp_path, "security-talks-2021", "msel.xlsx"), cells)
+def test_bad_cells_are_named(tmp_path, capsys, entry, cells, expected):
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    row = row_of(openpyxl.load_workbook(sheet)["MSEL"], entry)
+    edit(sheet, {(entry, header): value for header, value in cells.items()})
     lines = failing(capsys, sheet, "security-talks-2021", tmp_path / "security-talks-2021.toml")
-    assert len(lines) == 1 and lines[0].startswith(f"{sheet}: {expected}"), lines
+    assert len(lines) == 1 and lines[0].startswith(f"{sheet}: MSEL!{expected.format(row=row)}"), lines
 
 
 def test_a_control_character_is_named(tmp_path, capsys):
@@ -255,8 +274,8 @@ def test_a_control_character_is_named(tmp_path, capsys):
 
 def test_blank_cells_keep_what_the_entry_sent_and_a_dash_sends_nothing(tmp_path):
     sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
-    # row 4 is call-readout, whose entry overrides the library inject's title and quote
-    edit(sheet, {(4, "title"): None, (4, "quote"): "-", (4, "questions"): "-", (4, "to"): None, (4, "body"): None})
+    # call-readout's entry overrides the library inject's title, quote, questions, recipients, body
+    edit(sheet, {("call-readout", "title"): None, ("call-readout", "quote"): "-", ("call-readout", "questions"): "-", ("call-readout", "to"): None, ("call-readout", "body"): None})
     out = tmp_path / "security-talks-2021.toml"
     assert import_(sheet, "security-talks-2021", out) == 0
     old = load_scenario(bundled.find_scenario("security-talks-2021")).injects["call-readout"]
@@ -342,3 +361,57 @@ def test_effects_and_lists_in_cells():
     items = ["one", "two\nlines"]
     assert msel.parse_list(msel.list_text(items)) == items
     assert msel.column_key("After Move") == "after_move" and msel.column_key("Controller notes") == "notes"
+
+
+def test_a_row_that_alone_sends_the_scenarios_own_inject_edits_that_inject(tmp_path):
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    edit(sheet, {("talks-convene", "title"): "Talks open in Geneva"})
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(sheet, "security-talks-2021", out) == 0
+    text = out.read_text()
+    scenario = load_scenario(out)
+    entry = next(e for e in scenario.msel if e.id == "talks-convene")
+    assert entry.inject == "talks-convene"
+    assert scenario.injects["talks-convene"].title == "Talks open in Geneva"
+    assert 'title = "Talks open in Geneva"' in text.split("[injects.talks-convene]")[1].split("\n[")[0]
+
+
+def test_a_row_that_now_sends_another_inject_sends_that_inject_as_it_is(tmp_path):
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    edit(sheet, {("t1-buildup", "inject"): "financial-sanctions-package"})
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(sheet, "security-talks-2021", out) == 0
+    scenario = load_scenario(out)
+    entry = next(e for e in scenario.msel if e.id == "t1-buildup")
+    assert entry.inject == "financial-sanctions-package"  # no override: the old inject's cells were left as they were
+    assert scenario.injects[entry.inject] == load_scenario(bundled.find_scenario("security-talks-2021")).injects[
+        "financial-sanctions-package"]
+
+
+def test_an_entry_named_like_a_library_inject_cannot_change_it(tmp_path, capsys):
+    sheet = write_csv(tmp_path / "msel.csv", [["id", "inject", "turn", "title"],
+                                             ["border-buildup", "border-buildup", "1", "Another headline"]])
+    assert failing(capsys, sheet, "security-talks-2021", tmp_path / "security-talks-2021.toml") == [
+        f"{sheet}: row 2, column id: 'border-buildup' is also the id of an inject, and this row changes what its "
+        "inject says (title): give the row an id of its own, such as 'border-buildup-1'"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_sheet_saved_again_by_libreoffice_comes_back_the_same(tmp_path):
+    sheet = export(tmp_path, "ukraine-ceasefire-2025", "msel.xlsx")
+    edit(sheet, {("t2-ceasefire-30-day", "controller notes"): "Edited, then saved by LibreOffice."})
+    saved = tmp_path / "saved"
+    for target in ('xlsx:Calc MS Excel 2007 XML', 'csv:Text - txt - csv (StarCalc):44,34,76,1'):
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+                        target, "--outdir", str(saved), str(sheet)], capture_output=True, timeout=300, check=True)
+    original = load_scenario(bundled.find_scenario("ukraine-ceasefire-2025"))
+    for suffix in ("xlsx", "csv"):
+        out = tmp_path / suffix / "ukraine-ceasefire-2025.toml"
+        out.parent.mkdir()
+        assert import_(saved / f"msel.{suffix}", "ukraine-ceasefire-2025", out) == 0
+        new = load_scenario(out)
+        changed = [e for e in new.msel if e.id == "t2-ceasefire-30-day"]
+        assert changed[0].notes == "Edited, then saved by LibreOffice."
+        assert [e for e in new.msel if e.id != "t2-ceasefire-30-day"] == [
+            e for e in original.msel if e.id != "t2-ceasefire-30-day"]
+        assert new.injects == original.injects
