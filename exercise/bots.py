@@ -391,7 +391,7 @@ def moves(d: Doctrine, s: Sight, seed: int) -> list[cmd.Command]:
         detail = "Played by the doctrine bot"
         if d.brief is not None:
             detail += f", following the brief '{d.brief.title}' ({d.brief.advisor})"
-        detail += "." + (" It serves: " + "; ".join(served) + "." if served else "")
+        detail += "." + (" It serves: " + "; ".join(t.rstrip(".") for t in served) + "." if served else "")
         arguments = [f"Serves our objective: {text}" for text in served[:2]]
         if d.brief is not None and d.brief.recommends:
             arguments.append(d.brief.recommends[rng.randrange(len(d.brief.recommends))])

@@ -217,3 +217,17 @@ def test_whatif_compares_the_rerolls_with_what_happened(capsys, tmp_path):
     code, md, _ = run(capsys, "whatif", str(path), "--runs", "4", "--workers", "1")
     assert md.startswith("# What-if: 4 re-rolls of p.session") and "## How much was luck" in md
     assert run(capsys, "whatif", str(path), "--runs", "4", "--workers", "2")[1] == md
+
+
+def test_the_after_action_report_says_which_teams_the_bot_played(capsys, live):
+    run(capsys, "advance", live)
+    run(capsys, "bot", live, "--team", "russia", "--once")
+    run(capsys, "handoff", live, "--team", "us", "bot", "--brief", "pressure")
+    run(capsys, "advance", live)
+    run(capsys, "handoff", live, "--team", "us", "human")
+    code, md, _ = run(capsys, "report", live)
+    assert code == 0
+    assert "Played by the doctrine bot: from turn 1 on." in md
+    assert "Played by the doctrine bot: in turn 1, following the advisor brief 'pressure'." in md
+    code, html, _ = run(capsys, "report", live, "--format", "html")
+    assert html.count("Played by the doctrine bot:") == 2

@@ -286,6 +286,7 @@ class TeamResult:
     alignment: Alignment | None
     strengths: list[NoteItem]
     improvements: list[NoteItem]
+    played_by_bot: str = ""  # when the doctrine bot played the team, in words ("": never)
 
     @property
     def objectives_met(self) -> int:

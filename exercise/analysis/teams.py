@@ -136,6 +136,30 @@ def reciprocity(names: Names, team_id: str, commitments: list[StateCommitment]) 
                        counts["unreciprocated"], counts["open"], counts["withdrawn"], without, text)
 
 
+def bot_play(walk: Walk, team_id: str) -> str:
+    """When the doctrine bot played the team (``exercise bot``, ``exercise handoff``), in words."""
+    spans: list[str] = []
+    start: tuple[int, str] | None = None
+    last = walk.state.turn
+    for h in walk.state.handoffs:
+        if h.team != team_id:
+            continue
+        if start is not None and (h.to != "bot" or h.brief != start[1]):
+            spans.append(_span(start, h.turn))
+            start = None
+        if h.to == "bot":
+            start = (h.turn, h.brief)
+    if start is not None:
+        spans.append(_span(start, last, open_ended=True))
+    return "Played by the doctrine bot: " + "; ".join(spans) + "." if spans else ""
+
+
+def _span(start: tuple[int, str], end: int, open_ended: bool = False) -> str:
+    turn, brief = start
+    when = f"from turn {turn}" + (" on" if open_ended else f" to turn {end}") if open_ended or end != turn else f"in turn {turn}"
+    return when + (f", following the advisor brief '{brief}'" if brief else "")
+
+
 def team_result(walk: Walk, team: Team, moves: list[Move], commitments: list[StateCommitment],
                 notes: list[NoteItem]) -> TeamResult:
     scenario, names = walk.scenario, walk.names
@@ -153,4 +177,5 @@ def team_result(walk: Walk, team: Team, moves: list[Move], commitments: list[Sta
         alignment(scenario, names, team.id, revealed),
         [n for n in notes if n.category == "strength" and n.team == team.id],
         [n for n in notes if n.category == "improvement" and n.team == team.id],
+        bot_play(walk, team.id),
     )
