@@ -224,6 +224,9 @@ def _xlsx(rows: list[dict[str, Any]], scenario, raw, library) -> bytes:
         (f"The MSEL of {scenario.info.id}: {scenario.info.title}",),
         ("Edit the MSEL sheet, then: exercise msel import FILE --scenario SCENARIO -o NEW.toml. "
          "This sheet is not read back.",),
+        ("A row is an event; give it a turn, a clock time, a condition (when) or a move kind (after move). "
+         "A blank cell from 'to' on sends what the entry sent before (the inject's own text, or the entry's "
+         "change to it); a cell of just - sends nothing there.",),
         (),
         ("Column", "What it holds"),
         *[(c.header, c.help) for c in COLUMNS],
@@ -233,7 +236,9 @@ def _xlsx(rows: list[dict[str, Any]], scenario, raw, library) -> bytes:
     ]
     per_turn = turn_minutes(scenario.info.turn_duration)
     if per_turn:
-        lines += [(f"turn {t}", clock_text(t, per_turn)) for t in range(1, scenario.info.turns + 1)]
+        for t in range(1, scenario.info.turns + 1):
+            day = scenario.info.game_date(t)
+            lines.append((f"turn {t}", clock_text(t, per_turn) + (f" ({day.isoformat()})" if day else "")))
     else:
         lines += [("", "the turn duration is not a length of time: give turns, not clock times")]
     lines += [(), ("Team", "Name")] + [(t.id, t.name) for t in scenario.teams.values()] + [("all", "every team")]

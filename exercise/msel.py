@@ -66,7 +66,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("source", "source", "the id of the document it comes from (one of the scenario's sources)"),
     Column("quote", "quote", "the document's own words, copied literally"),
     Column("effects", "effects", "what delivering it changes: escalation=+1, ceasefire=true"),
-    Column("proposal_terms", "proposal terms", "a deal on the table: its terms, one per line (blank: no deal)"),
+    Column("proposal_terms", "proposal terms", "a deal on the table: its terms, one per line"),
     Column("proposal_parties", "proposal parties", "the teams that must accept, comma-separated"),
     Column("proposal_effects", "proposal effects", "what the deal changes once every party accepts"),
     Column("proposal_lapses_after", "proposal lapses after", "turns the deal stays open (0: until answered)"),

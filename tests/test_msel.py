@@ -415,3 +415,28 @@ def test_a_sheet_saved_again_by_libreoffice_comes_back_the_same(tmp_path):
         assert [e for e in new.msel if e.id != "t2-ceasefire-30-day"] == [
             e for e in original.msel if e.id != "t2-ceasefire-30-day"]
         assert new.injects == original.injects
+
+
+@pytest.mark.parametrize("duration, clocks", [("one week", ["D+0", ""]), ("30 minutes", ["D+0 00:00", ""]),
+                                              ("one round", ["", ""])])
+def test_a_new_scenario_round_trips_whatever_its_turns_last(tmp_path, duration, clocks):
+    assert main(["new", "fresh", "-o", str(tmp_path)]) == 0
+    path = tmp_path / "fresh.toml"
+    path.write_text(path.read_text().replace('turn_duration = "one week"', f'turn_duration = "{duration}"'))
+    sheet = export(tmp_path, str(path), "msel.csv")
+    rows = read_csv(sheet)
+    assert [r[rows[0].index("clock")] for r in rows[1:]] == clocks
+    out = tmp_path / "out" / "fresh.toml"
+    out.parent.mkdir()
+    assert import_(sheet, str(path), out) == 0
+    assert load_scenario(out) == load_scenario(path)
+
+
+def test_a_clock_in_a_game_of_rounds_is_refused(tmp_path, capsys):
+    assert main(["new", "rounds", "-o", str(tmp_path)]) == 0
+    path = tmp_path / "rounds.toml"
+    path.write_text(path.read_text().replace('turn_duration = "one week"', 'turn_duration = "one round"'))
+    sheet = write_csv(tmp_path / "msel.csv", [["inject", "clock"], ["opening-news", "D+3"]])
+    assert failing(capsys, sheet, str(path), tmp_path / "out.toml") == [
+        f"{sheet}: row 2, column clock: 'D+3': the scenario's turn_duration 'one round' gives no game time per "
+        "turn (give the turn instead, or a turn_duration like 'two weeks' or '30 minutes')"]
