@@ -9,7 +9,8 @@
     notes CLOCK_MONOTONIC (shared by all processes) just before the spawn. The child builds
     the app as the command line does (``make_app(path, role)``; the baseline: ``App()``),
     and when Textual reports ``Ready`` (the DOM is ready and the first frame displayed)
-    with the console's own screen current, it asks for one more refresh and, in that
+    with the console's own screen current and mounted (so it has shown the session), it asks
+    for one more refresh and, in that
     callback, writes the clock to a file and exits. So the time covers interpreter start,
     imports, opening the session, composing and the first full paint of the console's
     screen; not the exit. The three kinds run in turn, N rounds, and the medians are shown.
@@ -78,7 +79,8 @@ def child(kind: str, session: str, out: str) -> None:
 
     def on_ready(self) -> None:
         def check() -> None:
-            if wanted is None or isinstance(self.screen, wanted):
+            # the console's own screen, composed and mounted (its on_mount has shown the session)
+            if wanted is None or (isinstance(self.screen, wanted) and self.screen.is_mounted):
                 self.call_after_refresh(painted, self)
             else:
                 self.set_timer(0.001, check)

@@ -12,6 +12,7 @@ from exercise import events as ev
 from exercise.loading import load_library, load_scenario
 from exercise.session import FACILITATOR, Session
 from exercise.tui.app import ConsoleApp
+from exercise.tui.widgets import LazyMarkdown
 
 DATA = Path(__file__).parent / "data"
 LIBRARY = load_library([DATA / "injects"])[0]
@@ -25,7 +26,8 @@ def shown(app: ConsoleApp) -> dict:
     tables = {table.id: [(key.value, [str(c) for c in table.get_row(key)]) for key in table.rows]
               for table in screen.query(DataTable)}
     statics = {w.id: str(w.render()) for w in screen.query(Static) if w.id in ("flags", "conditions")}
-    markdown = {w.id: w.source for w in screen.query(Markdown)}
+    markdown = {w.id: w.source for w in screen.query(Markdown) if w.id}
+    markdown |= {w.id: w.source for w in screen.query(LazyMarkdown)}  # a document in a hidden tab: its text
     return {"tables": tables, "panels": statics, "markdown": markdown, "title": app.title}
 
 

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -33,6 +33,7 @@ from .help import FORMS, HelpScreen, key_rows
 from .widgets import (
     ConfirmScreen,
     ConsoleHeader,
+    ConsoleScreen,
     Dropdown,
     Field,
     InfoScreen,
@@ -238,7 +239,7 @@ class LedgerTable(ShownTable):
     BINDINGS = [Binding("enter", "screen.resolve", "Resolve", show=False, tooltip="Resolve the highlighted commitment or deal")]
 
 
-class FacilitatorScreen(Screen):
+class FacilitatorScreen(ConsoleScreen):
     """Run the game: situation, inject queue, moves and rulings, deals and ledger, hotwash."""
 
     BINDINGS = [

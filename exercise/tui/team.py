@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     DataTable,
@@ -30,6 +30,7 @@ from .help import FORMS, HelpScreen, key_rows
 from .widgets import (
     ConfirmScreen,
     ConsoleHeader,
+    ConsoleScreen,
     Field,
     KeysFooter,
     LazyMarkdown,
@@ -97,7 +98,7 @@ class MyMovesTable(ShownTable):
     BINDINGS = [Binding("enter", "screen.edit", "Edit", show=False, tooltip="Revise the highlighted move in the composer")]
 
 
-class TeamScreen(Screen):
+class TeamScreen(ConsoleScreen):
     """Everything one team needs during a turn."""
 
     BINDINGS = [

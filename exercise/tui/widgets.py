@@ -13,11 +13,12 @@ from typing import Any
 
 from rich.text import Text
 from textual import events, on
+from textual._context import NoActiveAppError
 from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -26,13 +27,13 @@ from textual.widgets import (
     Header,
     Input,
     Label,
-    Markdown,
     Select,
     SelectionList,
     Sparkline,
     Static,
     TextArea,
 )
+from textual.widgets._footer import FooterKey
 from textual.widgets._header import HeaderTitle
 from textual.widgets._select import SelectCurrent, SelectOverlay  # Dropdown's list is theirs, chosen sooner
 
@@ -47,14 +48,22 @@ PHASES = {Phase.BRIEFING: "briefing: injects to deliver", Phase.MOVES: "moves op
           Phase.ADJUDICATION: "adjudication", Phase.HOTWASH: "hotwash", Phase.ENDED: "ended"}
 
 
-class LazyMarkdown(Markdown):
+class LazyMarkdown(Widget):
     """A Markdown document rendered only while it is on screen: a long brief in a hidden tab
-    costs nothing at start, and is rendered (once per change) when its tab first shows."""
+    costs nothing at start (not even importing Textual's Markdown, a large part of a console's
+    start), and is rendered (once per change) when its tab first shows."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    DEFAULT_CSS = "LazyMarkdown { height: auto; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._text: str | None = None
         self._rendered: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The text shown, or to be shown when the document is next on screen."""
+        return self._text or ""
 
     def show(self, text: str) -> None:
         self._text = text
@@ -65,9 +74,48 @@ class LazyMarkdown(Markdown):
         self._render_text()
 
     def _render_text(self) -> None:
-        if self._text is not None and self._text != self._rendered:
-            self._rendered = self._text
-            self.update(self._text)
+        if self._text is None or self._text == self._rendered:
+            return
+        from textual.widgets import Markdown
+
+        self._rendered = self._text
+        if self.children:
+            self.query_one(Markdown).update(self._text)
+        else:
+            self.mount(Markdown(self._text))
+
+
+def _breakpoint(dimension: int, breakpoints: list[tuple[int, str]]) -> set[str]:
+    """The class of the last breakpoint at or below ``dimension`` (as Textual's screens choose it)."""
+    return next(({name} for low, name in sorted(breakpoints, reverse=True) if dimension >= low), set())
+
+
+class ConsoleScreen(Screen):
+    """A console's screen, styled once as it starts rather than three times over.
+
+    Textual restyles a whole screen when its size classes (``-wide``, ``-tall``...) first
+    change, and again when the screen first resumes; with a hundred widgets and the console's
+    stylesheet each pass is a good part of the time to the first paint. So the size classes are
+    set before the first styling, and the first resume, which comes just after composing
+    (nothing can have changed since), keeps the styles it has.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._resumed = False
+        try:
+            width, height = self.app.size
+        except NoActiveAppError:  # a screen made with no app running: Textual sets them at the first resize
+            return
+        for classes in (_breakpoint(width, self.app.HORIZONTAL_BREAKPOINTS or []),
+                        _breakpoint(height, self.app.VERTICAL_BREAKPOINTS or [])):
+            self.add_class(*classes, update=False)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # runs before Screen's own handler, which would restyle everything
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
 
 def header_text(view: View, scenario: Scenario) -> str:
@@ -124,7 +172,8 @@ class ConsoleHeader(Header):
     """The header, its title fitted again when the terminal's width changes (``ConsoleApp.format_title``)."""
 
     def on_resize(self) -> None:
-        self.query_one(HeaderTitle).update(self.format_title())
+        for title in self.query(HeaderTitle):  # none yet when the first size comes before the children
+            title.update(self.format_title())
 
 
 class KeysFooter(Footer):
@@ -149,7 +198,13 @@ class KeysFooter(Footer):
     def compose(self):
         if self._bindings_ready:
             self._composed_keys = self._keys_shown(self.screen)
-        yield from super().compose()
+        # A FooterKey starts compact and is bound to the footer's value only once mounted, so each
+        # key would be restyled twice as it mounts: give it the footer's value from the start.
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.set_reactive(FooterKey.compact, self.compact)  # (set so, its watcher does not run:)
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen) -> None:
         # Textual rebuilds every key on each change of focus; most such changes (a tab's table
