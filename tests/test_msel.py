@@ -5,6 +5,7 @@ import datetime
 import io
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import openpyxl
@@ -70,6 +71,8 @@ def test_round_trip_without_edits_gives_the_same_scenario(tmp_path, scenario, su
     assert import_(sheet, scenario, out) == 0, capsys.readouterr().err
     original = load_scenario(bundled.find_scenario(scenario))
     assert load_scenario(out) == original
+    # the very same TOML data, only the comments and the layout differ
+    assert tomllib.loads(out.read_text()) == tomllib.loads(bundled.find_scenario(scenario).read_text())
     assert f"wrote {out}: {scenario} with the {len(original.msel)} MSEL entries" in capsys.readouterr().out
 
 
