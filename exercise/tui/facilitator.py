@@ -254,6 +254,8 @@ class FacilitatorScreen(ConsoleScreen):
         Binding("c", "resolve", "Resolve", tooltip="Resolve the highlighted commitment or deal (Deals tab)"),
         Binding("n", "note", "Note", tooltip="Write a hotwash note: to the note form of the Hotwash tab"),
         Binding("h", "hot_seat", "Hot seat", tooltip="Enter a move on behalf of a team (hot-seat)"),
+        Binding("o", "hand_over", "Hand over", show=False,
+                tooltip="Hand a team to the doctrine bot (with an advisor brief), or back to its players"),
         *(Binding(str(n), f"show_tab('{tab}')", label, group=TABS, tooltip=f"The {label} tab")
           for n, (tab, label) in enumerate(FAC_TABS.items(), start=1)),
         *(Binding(f"f{n + 1}", f"show_tab('{tab}')", label, show=False, priority=True)
@@ -624,6 +626,31 @@ class FacilitatorScreen(ConsoleScreen):
         self.app.push_screen(ChooseScreen("Enter a move for which team?", teams),
                              lambda team: team and self.app.push_screen(HotSeatScreen(self.app.session.scenario, team)))
 
+    def action_hand_over(self) -> None:
+        """Hand a team to the doctrine bot, or back: a hand-over in the journal; the bot itself runs as
+        'exercise bot SESSION --team TEAM' (the console says so)."""
+        session = self.app.session
+        choices: list[tuple[str, str]] = []
+        for team in session.scenario.teams.values():
+            if team.id in session.state.bots:
+                choices.append((f"{team.name}: back to its players", f"{team.id} human "))
+            choices.append((f"{team.name}: to the doctrine bot", f"{team.id} bot "))
+            choices += [(f"{team.name}: to the bot, following {a.title}", f"{team.id} bot {a.id}")
+                        for a in team.position.advisors]
+
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            team, to, brief = value.split(" ", 2)
+            events = self.app.act(cmd.Handoff(team, to, brief), FACILITATOR)
+            if events and to == "bot":
+                line = f"exercise bot {session.path} --team {team}" + (f" --brief {brief}" if brief else "")
+                self.notify(f"{team} is handed to the bot; it plays when this runs: {line}", timeout=12)
+            elif events:
+                self.notify(f"{team} is back with its players; a running bot stops")
+
+        self.app.push_screen(ChooseScreen("Who plays which team?", choices), chosen)
+
     def action_join_info(self) -> None:
         self.app.push_screen(InfoScreen("Joining this session", join_commands(self.app.session)))
 
@@ -673,6 +700,7 @@ class FacilitatorScreen(ConsoleScreen):
             ("Deliver an inject from the library", "Ad hoc, to chosen teams", self.action_library),
             ("Rule on the selected move", "With the adjudication panel's settings", self.action_rule),
             ("Enter a move for a team", "Hot-seat: one laptop and a projector", self.action_hot_seat),
+            ("Hand a team to the bot, or back", "The doctrine bot plays it from its position (o)", self.action_hand_over),
             ("Show the join commands", "What each team runs to join", self.action_join_info),
             ("End the game", "To the hotwash, or close the hotwash", self.action_end),
             ("Write the after-action report", "HTML, Markdown or PDF, from what happened", self.action_report),
