@@ -5,7 +5,7 @@ improvement plan, and the plan as a spreadsheet.
     exercise evaluate SESSION rate OBJECTIVE P|S|M|U --rationale TEXT
     exercise evaluate SESSION observe --objective ID [--inject DID] [--team T] TEXT
     exercise evaluate SESSION expect DID N met|partly|not [--team T] [--note TEXT]
-    exercise evaluate SESSION summary TEXT | finding TEXT | plan ... | show
+    exercise evaluate SESSION summary TEXT | finding TEXT | plan ... | show | console
     exercise feedback SESSION --team T [--rating 1-5] [--comment TEXT] [--strength TEXT] [--improvement TEXT]
     exercise ip SESSION [-o FILE.csv|FILE.xlsx]
 
@@ -139,6 +139,12 @@ def add_commands(commands) -> None:
     a.add_argument("--status", metavar="STATUS", help="not started (default), in progress, complete or cancelled")
     a.set_defaults(func=_handler("plan"))
 
+    a = actions.add_parser("console", help="the evaluator's console (Textual)",
+                           description="Open the evaluator's console on the session: the exercise objectives "
+                           "and their ratings, observations as they are made, and the log as control sees it. "
+                           "In a browser, 'exercise serve' prints a join code for the evaluator.")
+    a.set_defaults(func=_handler("console"))
+
     a = actions.add_parser("show", parents=[common], help="the evaluation so far",
                            description="The exercise objectives with their ratings and observations, the "
                            "expected actions of the injects delivered, the feedback, summary, findings and plan.")
@@ -225,6 +231,13 @@ def feedback(args: argparse.Namespace) -> int:
 
     command = GiveFeedback(args.team, args.rating, args.comment, args.strength, args.improvement)
     return _act(args, command, FACILITATOR if args.as_facilitator else args.team)
+
+
+def console(args: argparse.Namespace) -> int:
+    from .cli_play import _console
+    from .commands import EVALUATOR
+
+    return _console(Path(args.session), EVALUATOR)
 
 
 def show(args: argparse.Namespace) -> int:

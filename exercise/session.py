@@ -256,8 +256,13 @@ class Session:
     # -- browser access: join codes, and drafts ----------------------------------------------
 
     def roles(self) -> list[str]:
-        """Every role: the facilitator, then the teams."""
-        return [FACILITATOR, *self.scenario.teams]
+        """Every role: the facilitator, an evaluator, then the teams."""
+        return [FACILITATOR, cmd.EVALUATOR, *self.scenario.teams]
+
+    def role_names(self) -> dict[str, str]:
+        """Each role's name for people: Facilitator, Evaluator, each team's name."""
+        return {FACILITATOR: "Facilitator", cmd.EVALUATOR: "Evaluator",
+                **{t.id: t.name for t in self.scenario.teams.values()}}
 
     def issue_join_code(self, role: str) -> str:
         """A new random join code for ``role``; the old one stops working. Only its hash is kept."""

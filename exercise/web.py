@@ -30,7 +30,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from .session import FACILITATOR, Session
+from .session import Session
 from .text import clean
 
 MAX_MESSAGE = 64 * 1024  # bytes in one message from a browser: a long paste, not a flood
@@ -165,10 +165,8 @@ class ConsoleService(AppService):
 def tab_title(session: Session, role: str | None = None) -> str:
     """A browser tab's title: the role (once chosen), the scenario, and what this is."""
     parts = [session.scenario.info.title, "exercise"]
-    if role == FACILITATOR:
-        parts.insert(0, "Facilitator")
-    elif role is not None:
-        parts.insert(0, session.scenario.teams[role].name)
+    if role is not None:
+        parts.insert(0, session.role_names().get(role, role))
     return " · ".join(parts)
 
 
@@ -225,7 +223,7 @@ def serve(session_path: Path, host: str, port: int, public_url: str | None = Non
     session_path = session_path.resolve()
     with Session.open(session_path) as session:
         codes = {role: session.issue_join_code(role) for role in session.roles()}
-        names = {"facilitator": "Facilitator", **{t.id: t.name for t in session.scenario.teams.values()}}
+        names = session.role_names()
         title = session.scenario.info.title
         page_title = tab_title(session)
     url = public_url or f"http://{'[' + host + ']' if ':' in host else host}:{port}"

@@ -42,7 +42,7 @@ def quick_waits(monkeypatch):
 def test_codes_open_their_role_and_are_stored_only_as_hashes(session_path):
     with Session.open(session_path) as s:
         codes = {role: s.issue_join_code(role) for role in s.roles()}
-        assert set(codes) == {"facilitator", "blue", "red"} and len(set(codes.values())) == 3
+        assert set(codes) == {"facilitator", "evaluator", "blue", "red"} and len(set(codes.values())) == 4
         assert all(re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", c) for c in codes.values())
         assert s.join(codes["blue"], access.Throttle()) == "blue"
         assert s.join(codes["red"].lower().replace("-", " "), access.Throttle()) == "red"  # as read out in a room
@@ -185,12 +185,12 @@ def test_two_browser_tabs_a_team_and_the_facilitator(session_path, tmp_path):
     try:
         codes, banner = {}, []
         deadline = time.monotonic() + 30
-        while len(codes) < 3 and time.monotonic() < deadline:
+        while len(codes) < 4 and time.monotonic() < deadline:
             line = server.stdout.readline()
             banner.append(line)
             if match := re.match(r"\s+([A-Z2-9]{4}-[A-Z2-9]{4})\s+.*\((\w+)\)$", line):
                 codes[match.group(2)] = match.group(1)
-        assert set(codes) == {"facilitator", "blue", "red"}, banner
+        assert set(codes) == {"facilitator", "evaluator", "blue", "red"}, banner
         base = f"http://127.0.0.1:{port}"
         _wait_for(base)
         headline = "Talks in Vienna next week"

@@ -42,7 +42,7 @@ class Served:
             env={**os.environ, "PYTHONPATH": str(REPO)})
         self.codes: dict[str, str] = {}
         deadline = time.monotonic() + 30
-        while len(self.codes) < 3 and time.monotonic() < deadline:
+        while len(self.codes) < 4 and time.monotonic() < deadline:  # facilitator, evaluator, blue, red
             if match := CODE.match(self.process.stdout.readline()):
                 self.codes[match.group(2)] = match.group(1)
         threading.Thread(target=self.process.stdout.read, daemon=True).start()  # keep the pipe drained

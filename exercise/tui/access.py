@@ -37,7 +37,7 @@ class AccessScreen(ModalScreen[None]):
 
     def show_view(self) -> None:
         session = self.app.session
-        names = {"facilitator": "Facilitator", **{t.id: t.name for t in session.scenario.teams.values()}}
+        names = session.role_names()
         codes = self.app.join_codes
         fill_table(self.query_one("#codes", DataTable), [
             (role, [role, names[role], codes.get(role, "printed where 'exercise serve' started; rotate for a new one")])

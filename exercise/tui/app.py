@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 
 from ..access import Throttle
+from ..commands import EVALUATOR
 from ..session import FACILITATOR, Refused, Session, SessionError
 
 POLL_SECONDS = 0.5
@@ -83,7 +84,12 @@ class ConsoleApp(App):
         from .team import TeamScreen
 
         self.role = role
-        console = FacilitatorScreen() if role == FACILITATOR else TeamScreen(role)
+        if role == EVALUATOR:
+            from .evaluator import EvaluatorScreen
+
+            console: Screen = EvaluatorScreen()
+        else:
+            console = FacilitatorScreen() if role == FACILITATOR else TeamScreen(role)
         if self.screen_stack and type(self.screen).__name__ == "JoinScreen":
             self.switch_screen(console)
         else:

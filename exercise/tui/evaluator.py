@@ -1,0 +1,166 @@
+"""The evaluator's console (issue 12): the exercise objectives and their ratings, observations as
+they are made, and the session's log as control sees it.
+
+An evaluator sees what the facilitator sees (``exercise.visibility``) and records, through the
+session like any console, observations tied to an objective, an inject delivered and a team,
+and ratings P/S/M/U with their rationale. It plays no part in the game.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Input, Label, RichLog, Select, Static
+
+from .. import commands as cmd
+from ..narrate import describe
+from .widgets import (
+    ConsoleHeader,
+    ConsoleScreen,
+    Dropdown,
+    Field,
+    KeysFooter,
+    TracksPanel,
+    fill_table,
+    header_text,
+    options,
+    plain,
+)
+
+RATINGS = [("P: performed without challenges", "P"), ("S: performed with some challenges", "S"),
+           ("M: performed with major challenges", "M"), ("U: unable to be performed", "U")]
+KINDS = [("Observation", "observation"), ("Strength", "strength"), ("Area for improvement", "improvement")]
+
+
+class EvaluatorScreen(ConsoleScreen):
+    """What an evaluator works in: objectives to rate, observations to record, the log to follow."""
+
+    BINDINGS = [
+        Binding("o", "observe", "Observe", tooltip="To the observation form"),
+        Binding("r", "rate", "Rate", tooltip="To the rating form of the highlighted objective"),
+        Binding("l", "log", "Log", tooltip="To the session's log"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        session = self.app.session
+        scenario = session.scenario
+        objectives = [(o.id, o.id) for o in scenario.exercise_objectives.values()]
+        yield ConsoleHeader()
+        with Horizontal(id="body"):
+            with VerticalScroll(id="sidebar"):
+                yield Label("Tracks", classes="heading")
+                yield TracksPanel(scenario, id="tracks")
+                yield Static("", id="flags", markup=False)
+            with Vertical(id="main"):
+                yield Static("", id="status-line", markup=False)
+                yield Label("Exercise objectives", classes="heading")
+                yield DataTable(id="objectives", cursor_type="row")
+                with Horizontal(classes="row"):
+                    yield Dropdown(options(objectives), prompt="Objective", id="ev-objective",
+                                   value=objectives[0][1] if objectives else Select.BLANK)
+                    yield Dropdown(options(KINDS), value="observation", allow_blank=False, id="ev-kind")
+                    yield Dropdown([], prompt="About an inject", id="ev-inject")
+                    yield Dropdown(options([(t.name, t.id) for t in scenario.teams.values()]),
+                                   prompt="About a team", id="ev-team")
+                yield Field(placeholder="Observation (Enter records it)", id="ev-text")
+                with Horizontal(classes="row"):
+                    yield Dropdown(options(RATINGS), prompt="Rating", id="ev-rating")
+                    yield Field(placeholder="Rationale (Enter rates the objective chosen above)", id="ev-rationale")
+                    yield Button("Rate", id="ev-rate", variant="primary")
+                yield Label("Observations", classes="heading")
+                yield DataTable(id="observations", cursor_type="row")
+                yield Label("Log", classes="heading")
+                yield RichLog(id="log", markup=False, wrap=True)
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#objectives", DataTable).add_columns("Objective", "Rating", "Observations", "Title", "Capability")
+        self.query_one("#observations", DataTable).add_columns("Id", "Turn", "Objective", "Kind", "About", "Observation")
+        self._logged = 0
+        self._deliveries: tuple[str, ...] = ()
+        if not self.app.session.scenario.exercise_objectives:
+            self.notify("This scenario sets no exercise objectives to rate ([exercise_objectives.ID] tables)",
+                        severity="warning", timeout=10)
+        self.show_view()
+
+    def show_view(self) -> None:
+        """Show the session now: the header and tracks, the objectives, the observations, new log lines."""
+        session = self.app.session
+        scenario = session.scenario
+        view = session.view(cmd.EVALUATOR, "all")
+        self.app.title = header_text(view, scenario) + " · evaluator"
+        self.app.sub_title = view.scenario.title
+        self.query_one(TracksPanel).show(view)
+        flags = [f.label for f in view.flags.values() if f.value]
+        self.query_one("#flags", Static).update("Flags set: " + (", ".join(flags) or "none"))
+        record = session.state.evaluation
+        counts: dict[str, int] = {}
+        for o in record.observations:
+            counts[o.objective] = counts.get(o.objective, 0) + 1
+        fill_table(self.query_one("#objectives", DataTable), [
+            (o.id, [o.id, record.ratings[o.id].rating if o.id in record.ratings else "—", str(counts.get(o.id, 0)),
+                    plain(o.title), plain(o.capability)])
+            for o in scenario.exercise_objectives.values()])
+        fill_table(self.query_one("#observations", DataTable), [
+            (o.observation, [o.observation, str(o.turn), o.objective, o.kind, ", ".join(filter(None, [o.delivery, o.team])),
+                             plain(o.text)])
+            for o in record.observations])
+        deliveries = tuple(d.id for d in view.injects)
+        if deliveries != self._deliveries:  # the injects to tie an observation to
+            self._deliveries = deliveries
+            self.query_one("#ev-inject", Select).set_options(options([(f"{d.id}: {d.title}", d.id) for d in view.injects]))
+        log = self.query_one("#log", RichLog)
+        for event in session.events_since(self._logged):
+            log.write(plain(describe(event, scenario)))
+        self._logged = session.applied
+        rated = len(record.ratings)
+        self.query_one("#status-line", Static).update(
+            f"{rated} of {len(scenario.exercise_objectives)} exercise objective(s) rated · "
+            f"{len(record.observations)} observation(s) · o observe, r rate")
+
+    @staticmethod
+    def _chosen(select: Select) -> str:
+        value = select.value
+        return value if isinstance(value, str) else ""
+
+    # -- recording --------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#ev-text")
+    def _observe(self) -> None:
+        text = self.query_one("#ev-text", Input)
+        command = cmd.Observe(self._chosen(self.query_one("#ev-objective", Select)), text.value,
+                              self._chosen(self.query_one("#ev-kind", Select)) or "observation",
+                              self._chosen(self.query_one("#ev-inject", Select)),
+                              self._chosen(self.query_one("#ev-team", Select)))
+        if self.app.act(command) is not None:  # refused: what was typed stays
+            text.value = ""
+            self.notify("Observation recorded", timeout=3)
+
+    @on(Input.Submitted, "#ev-rationale")
+    @on(Button.Pressed, "#ev-rate")
+    def _rate(self) -> None:
+        rationale = self.query_one("#ev-rationale", Input)
+        rating = self._chosen(self.query_one("#ev-rating", Select))
+        if not rating:
+            self.notify("Choose a rating first: P, S, M or U", severity="warning", timeout=5)
+            return
+        command = cmd.Rate(self._chosen(self.query_one("#ev-objective", Select)), rating, rationale.value)
+        if self.app.act(command) is not None:
+            rationale.value = ""
+            self.notify("Objective rated", timeout=3)
+
+    @on(DataTable.RowHighlighted, "#objectives")
+    def _objective_row(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value:
+            self.query_one("#ev-objective", Select).value = event.row_key.value
+
+    def action_observe(self) -> None:
+        self.query_one("#ev-text", Input).focus()
+
+    def action_rate(self) -> None:
+        self.query_one("#ev-rating", Select).focus()
+
+    def action_log(self) -> None:
+        self.query_one("#log", RichLog).focus()

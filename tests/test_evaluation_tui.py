@@ -1,0 +1,66 @@
+"""The evaluator's console and join code (issue 12): made by the app factory like the others,
+it records observations and ratings through the session; a browser's join code opens it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_async
+from test_tui import FLAGSHIP, choose, rows, type_into
+from textual.widgets import Input
+
+from exercise import commands as cmd
+from exercise import events as ev
+from exercise.session import Session
+from exercise.tui.app import make_app
+from exercise.tui.evaluator import EvaluatorScreen
+from exercise.web import tab_title
+
+
+@pytest.fixture
+def game(tmp_path: Path) -> Path:
+    path = tmp_path / "e.session"
+    with Session.create(path, FLAGSHIP) as session:
+        session.act(cmd.Advance())  # turn 1's injects delivered
+    return path
+
+
+@run_async
+async def test_the_evaluator_records_an_observation_and_a_rating_from_its_console(game):
+    app = make_app(game, cmd.EVALUATOR, poll=False)
+    async with app.run_test(size=(140, 44)) as pilot:
+        assert isinstance(app.screen, EvaluatorScreen)
+        assert "evaluator" in app.title
+        assert [r[0] for r in rows(app, "#objectives")] == list(FLAGSHIP.exercise_objectives)
+        await choose(pilot, "#ev-objective", "guarantees-before-pause")
+        await choose(pilot, "#ev-kind", "improvement")
+        await choose(pilot, "#ev-inject", "d1")
+        await choose(pilot, "#ev-team", "ukraine")
+        await type_into(pilot, "#ev-text", "No one asked what follows the pause [b]x[/b]")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#ev-text", Input).value == ""
+        assert rows(app, "#observations")[0][1:] == ["1", "guarantees-before-pause", "improvement", "d1, ukraine",
+                                                      "No one asked what follows the pause [b]x[/b]"]
+        await type_into(pilot, "#ev-rationale", "Refused without a rating")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#ev-rationale", Input).value == "Refused without a rating"  # nothing lost
+        await choose(pilot, "#ev-rating", "U")
+        await type_into(pilot, "#ev-rationale", "No guarantee was discussed", clear=True)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert rows(app, "#objectives")[1][:3] == ["guarantees-before-pause", "U", "1"]
+    with Session.open(game) as session:
+        rated = [e for e in session.events() if isinstance(e, ev.ObjectiveRated)]
+        assert [(e.objective, e.rating, e.rationale, e.author) for e in rated] == [
+            ("guarantees-before-pause", "U", "No guarantee was discussed", "evaluator")]
+
+
+def test_serve_issues_an_evaluator_code_and_names_its_tab(game):
+    with Session.open(game) as session:
+        assert session.roles()[:2] == ["facilitator", "evaluator"]
+        code = session.issue_join_code(cmd.EVALUATOR)
+        assert session._check_code(code) == cmd.EVALUATOR
+        assert tab_title(session, cmd.EVALUATOR).startswith("Evaluator")
