@@ -231,3 +231,20 @@ def test_the_after_action_report_says_which_teams_the_bot_played(capsys, live):
     assert "Played by the doctrine bot: in turn 1, following the advisor brief 'pressure'." in md
     code, html, _ = run(capsys, "report", live, "--format", "html")
     assert html.count("Played by the doctrine bot:") == 2
+
+
+@pytest.mark.parametrize("method", ["umpire", "estimative"])
+def test_every_adjudication_method_is_automated(method):
+    import attrs
+
+    from exercise.model import Adjudication
+
+    scenario = attrs.evolve(UKRAINE, info=attrs.evolve(UKRAINE.info, adjudication=Adjudication(method)))
+    game = batch.play(scenario, 8)
+    rulings = [m.ruling for m in game.state.moves.values()]
+    assert game.state.phase is ev.Phase.ENDED and all(r is not None for r in rulings)
+    if method == "umpire":
+        assert {r.method for r in rulings} == {"umpire"} and {r.outcome for r in rulings} == {ev.Outcome.SUCCESS, ev.Outcome.FAILURE}
+    else:
+        assert all(r.probability == 50 and len(r.rolls) == 1 for r in rulings)
+    assert batch.play(scenario, 8).events == game.events
