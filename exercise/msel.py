@@ -411,121 +411,122 @@ def import_rows(
     columns, headers, problems = read_header(header)
     if problems:
         return None, problems
-    info = scenario.info
-    per_turn = turn_minutes(info.turn_duration)
-    originals = {e["id"]: e for e in raw.get("msel", []) if isinstance(e, dict) and isinstance(e.get("id"), str)}
-    local = {k: scenario.injects[k] for k in raw.get("injects", {}) if k in scenario.injects}
-    injects = {**library, **local}
-    taken = {cell_text(cells[columns["id"]]).strip() for _, cells in rows
-             if "id" in columns and columns["id"] < len(cells)} | set(injects)
-    sent = Counter(cell_text(cells[columns["inject"]]).strip() for _, cells in rows if columns["inject"] < len(cells))
-    changed_injects: dict[str, dict[str, Any]] = {}
+    sheet = _Sheet(columns, headers, rows, scenario, raw, library)
     entries: list[dict[str, Any]] = []
     entry_rows: list[int] = []
-    made_up: list[str] = []
-
-    for number, row_cells in rows:
-        cells = list(row_cells)  # a copy: cells still showing a replaced inject are blanked below
-
-        def cell(key: str, cells: list[Any] = cells) -> Any:
-            index = columns.get(key)
-            return cells[index] if index is not None and index < len(cells) else None
-
+    for number, cells in rows:
         if all(_blank(value) for value in cells):
             continue
-        row_problems: list[SheetProblem] = []
+        row = _Row(sheet, number, cells)
+        entry = row.entry()
+        if row.problems:
+            problems += row.problems
+        elif entry is not None:
+            entries.append(entry)
+            entry_rows.append(number)
+    if problems:
+        return None, problems
+    return Imported(entries, entry_rows, sheet.made_up, columns, headers, sheet.changed_injects), []
 
-        def bad(key: str, message: str) -> None:
-            row_problems.append(SheetProblem(number, columns[key], headers[columns[key]], message))  # noqa: B023
 
-        for key, index in columns.items():
-            if index < len(cells) and isinstance(cells[index], str) and (ch := first_control(cells[index])):
-                bad(key, f"holds the control character {visible(ch)} (remove it: it would drive the players' terminals)")
-        if row_problems:
-            problems += row_problems
-            continue
+class _Sheet:
+    """What every row of a sheet is read against: its columns, the scenario, the injects."""
 
-        def number_in(key: str, low: int, high: int, what: str) -> int | None:
-            if key not in columns or _blank(cell(key)):
-                return None
-            try:
-                return whole_number(cell(key), low, high, what)
-            except CellError as exc:
-                bad(key, str(exc))
-                return None
+    def __init__(self, columns: dict[str, int], headers: list[str], rows: list[tuple[int, list[Any]]],
+                 scenario: model.Scenario, raw: Mapping[str, Any], library: Mapping[str, model.Inject]):
+        self.columns, self.headers, self.scenario, self.raw = columns, headers, scenario, raw
+        self.info = scenario.info
+        self.per_turn = turn_minutes(scenario.info.turn_duration)
+        self.originals = {e["id"]: e for e in raw.get("msel", []) if isinstance(e, dict) and isinstance(e.get("id"), str)}
+        self.local = {k: scenario.injects[k] for k in raw.get("injects", {}) if k in scenario.injects}
+        self.injects = {**library, **self.local}
 
-        def text(key: str) -> str:
-            return cell_text(cell(key)).strip() if key in columns else ""
+        def column(key: str) -> list[str]:
+            index = columns.get(key)
+            return [cell_text(cells[index]).strip() for _, cells in rows if index is not None and index < len(cells)]
 
-        inject_id = text("inject")
+        self.taken = set(column("id")) | set(self.injects)  # ids a made-up id must not take
+        self.sent = Counter(column("inject"))  # how many rows send each inject
+        self.made_up: list[str] = []
+        self.changed_injects: dict[str, dict[str, Any]] = {}
+
+    def make_up_id(self, turn: int | None, inject_id: str) -> str:
+        stem = f"t{turn}-{inject_id}" if turn is not None else f"on-{inject_id}"
+        entry_id, n = stem, 2
+        while entry_id in self.taken:
+            entry_id, n = f"{stem}-{n}", n + 1
+        self.taken.add(entry_id)
+        self.made_up.append(entry_id)
+        return entry_id
+
+
+NONE = "-"
+"""In an inject column, a cell of just - sends nothing there (no quote, no questions, no effects)."""
+
+
+class _Row:
+    """One row of the sheet read into an [[msel]] table; ``problems`` says what is wrong with it."""
+
+    def __init__(self, sheet: _Sheet, number: int, cells: list[Any]):
+        self.sheet, self.number = sheet, number
+        self.cells = list(cells)  # a copy: cells still showing a replaced inject are blanked
+        self.columns = sheet.columns
+        self.problems: list[SheetProblem] = []
+
+    # cells
+
+    def cell(self, key: str) -> Any:
+        index = self.columns.get(key)
+        return self.cells[index] if index is not None and index < len(self.cells) else None
+
+    def has(self, key: str) -> bool:
+        """Whether the sheet has the column and this row's cell in it is not blank."""
+        return key in self.columns and not _blank(self.cell(key))
+
+    def text(self, key: str) -> str:
+        return cell_text(self.cell(key)).strip()
+
+    def bad(self, key: str, message: str) -> None:
+        index = self.columns[key]
+        self.problems.append(SheetProblem(self.number, index, self.sheet.headers[index], message))
+
+    def number_in(self, key: str, low: int, high: int, what: str) -> int | None:
+        if not self.has(key):
+            return None
+        try:
+            return whole_number(self.cell(key), low, high, what)
+        except CellError as exc:
+            self.bad(key, str(exc))
+            return None
+
+    # the entry
+
+    def entry(self) -> dict[str, Any] | None:
+        for key, index in self.columns.items():
+            value = self.cells[index] if index < len(self.cells) else None
+            if isinstance(value, str) and (ch := first_control(value)):
+                self.bad(key, f"holds the control character {visible(ch)} (remove it: it would drive the players' "
+                              "terminals)")
+        if self.problems:
+            return None
+        sheet = self.sheet
+        inject_id = self.text("inject").lower()
         if not inject_id:
-            bad("inject", "is empty (name an inject: the library's are listed by 'exercise list', and in the "
-                          "Reference sheet of an exported workbook)")
-        turn = number_in("turn", 1, info.turns, "the game's turns")
-        if "clock" in columns and not _blank(cell("clock")):
-            shown = cell_text(cell("clock")).strip()[:40]
-            if per_turn is None:
-                bad("clock", f"'{shown}': the scenario's turn_duration '{info.turn_duration}' gives no game time per "
-                             "turn (give the turn instead, or a turn_duration like 'two weeks' or '30 minutes')")
-            else:
-                try:
-                    minutes = clock_minutes(cell("clock"), info.setting_date)
-                except CellError as exc:
-                    bad("clock", str(exc))
-                else:
-                    last = clock_text(info.turns + 1, per_turn)
-                    clock_turn = minutes // per_turn + 1 if minutes >= 0 else 0
-                    if not 1 <= clock_turn <= info.turns:
-                        bad("clock", f"'{shown}' is outside the game's time (turn 1 begins at {clock_text(1, per_turn)}"
-                                     f", turn {info.turns} ends at {last}; a turn is {info.turn_duration})")
-                    elif turn is not None and turn != clock_turn:
-                        # The one the facilitator changed wins: a turn changed under the exported clock
-                        # (or a clock changed beside the exported turn); both changed must agree.
-                        was = originals.get(text("id"), {}).get("turn")
-                        if was is not None and clock_turn == was:
-                            pass  # the turn was changed: it wins
-                        elif was is not None and turn == was:
-                            turn = clock_turn
-                        else:
-                            bad("clock", f"'{shown}' falls in turn {clock_turn}, but the turn says {turn} (make "
-                                         "them agree, or clear one)")
-                    else:
-                        turn = clock_turn
-        when, after_move = text("when"), text("after_move")
-        given = [k for k, v in (("turn", turn), ("when", when), ("after_move", after_move)) if v not in (None, "")]
-        if len(given) > 1:
-            bad(given[1], f"is given as well as the {BY_KEY[given[0]].header} (give exactly one of turn or "
-                          "clock, when, after move)")
-        elif not given and not row_problems:
-            first = next(t for t in TRIGGERS if t in columns)
-            bad(first, "is empty, and so is every other trigger (give a turn, a clock time, a condition in "
-                       "when or a move kind in after move)")
-        earliest = number_in("earliest_turn", 1, info.turns, "the game's turns")
+            self.bad("inject", "is empty (name an inject: the library's are listed by 'exercise list', and in the "
+                               "Reference sheet of an exported workbook)")
+        turn, when, after_move = self.triggers()
+        earliest = self.number_in("earliest_turn", 1, sheet.info.turns, "the game's turns")
 
-        entry_id = text("id")
-        original = originals.get(entry_id) if entry_id else None
-        stale: dict[str, Any] = {}
+        entry_id = self.text("id").lower()
+        original = sheet.originals.get(entry_id) if entry_id else None
         if original is not None and original.get("inject") != inject_id:
-            # The row now sends another inject: nothing of the old entry carries over, and cells
-            # still showing the old inject count as blank (they send the new inject's own).
-            was = next((e for e in scenario.msel if e.id == entry_id), None)
-            if was is not None:
-                stale = _inject_cells(_converter.unstructure(scenario.injects[was.inject]))
-                if was.recipients:
-                    stale["to"] = teams_text(was.recipients)
-            original = None
-        for key, value in stale.items():
-            if key in columns and columns[key] < len(cells) and cell_text(cell(key)).strip() == cell_text(value).strip():
-                cells[columns[key]] = None
+            self.forget_inject_of(entry_id)
+            original = None  # the row sends another inject now: nothing of the old entry carries over
         if not entry_id and inject_id:
-            stem = f"t{turn}-{inject_id}" if turn is not None else f"on-{inject_id}"
-            entry_id, n = stem, 2
-            while entry_id in taken:
-                entry_id, n = f"{stem}-{n}", n + 1
-            taken.add(entry_id)
-            made_up.append(entry_id)
-        old_override: dict[str, Any] = dict(original.get("override", {})) if original else {}
-        base_inject = injects.get(inject_id)
+            entry_id = sheet.make_up_id(turn, inject_id)
+        original = original or {}
+        old_override: dict[str, Any] = dict(original.get("override", {}))
+        base_inject = sheet.injects.get(inject_id)
         base = _converter.unstructure(base_inject) if base_inject is not None else None
 
         entry: dict[str, Any] = {"id": entry_id, "inject": inject_id}
@@ -537,142 +538,199 @@ def import_rows(
             entry["after_move"] = after_move
         if earliest is not None:
             entry["earliest_turn"] = earliest
-        elif "earliest_turn" not in columns and original and "earliest_turn" in original:
+        elif "earliest_turn" not in self.columns and "earliest_turn" in original:
             entry["earliest_turn"] = original["earliest_turn"]
 
-        override: dict[str, Any] = {}
-        if base is not None:
-            _content(columns, cell, bad, base, old_override, override, scenario)
-        elif original is not None:
-            override = old_override
+        override = self.changes(base, old_override) if base is not None else old_override
+        self.recipients(entry, override, original, old_override, base)
+        self.notes(entry, original)
+        entry |= {k: v for k, v in original.items() if k not in _ENTRY_KEYS}  # keys this version does not know
+        if override and entry_id in sheet.injects:
+            # An override names a new inject after the entry, so the entry's id must not be an
+            # inject's. The scenario's own inject, sent by this row alone, takes the changes itself.
+            if inject_id == entry_id and inject_id in sheet.local and sheet.sent[inject_id] == 1:
+                sheet.changed_injects[inject_id] = {**sheet.raw["injects"][inject_id], **override}
+                override = {}
+            elif "id" in self.columns:
+                self.bad("id", f"'{entry_id}' is also the id of an inject, and this row changes what its inject "
+                               f"says ({', '.join(override)}): give the row an id of its own, such as "
+                               f"'{entry_id}-1'")
+        if override:
+            entry["override"] = override
+        return entry
 
-        # "to": the recipients of this delivery
-        teams = parse_teams(cell_text(cell("to"))) if "to" in columns else []
-        if teams:
-            if original is not None and "recipients" in original:
-                entry["recipients"] = teams
-            elif "recipients" in old_override:
-                override["recipients"] = teams
-            elif base is None or teams != base["recipients"]:
-                entry["recipients"] = teams
-        elif original is not None:  # a blank cell, or no such column: to whom the entry sent it before
+    def triggers(self) -> tuple[int | None, str, str]:
+        """The row's turn (from the turn or the clock), condition and move kind; exactly one is given."""
+        info = self.sheet.info
+        turn = self.number_in("turn", 1, info.turns, "the game's turns")
+        if self.has("clock"):
+            turn = self.clock_turn(turn)
+        when, after_move = self.text("when"), self.text("after_move").lower()
+        given = [k for k, v in (("turn", turn), ("when", when), ("after_move", after_move)) if v not in (None, "")]
+        if len(given) > 1:
+            self.bad(given[1], f"is given as well as the {BY_KEY[given[0]].header} (give exactly one of turn or "
+                               "clock, when, after move)")
+        elif not given and not self.problems:
+            first = next(t for t in TRIGGERS if t in self.columns)
+            self.bad(first, "is empty, and so is every other trigger (give a turn, a clock time, a condition in "
+                            "when or a move kind in after move)")
+        return turn, when, after_move
+
+    def clock_turn(self, turn: int | None) -> int | None:
+        """The turn the clock cell falls in (or ``turn``, when the turn was changed and the clock not)."""
+        info, per_turn = self.sheet.info, self.sheet.per_turn
+        shown = self.text("clock")[:40]
+        if per_turn is None:
+            self.bad("clock", f"'{shown}': the scenario's turn_duration '{info.turn_duration}' gives no game time "
+                              "per turn (give the turn instead, or a turn_duration like 'two weeks' or '30 minutes')")
+            return turn
+        try:
+            minutes = clock_minutes(self.cell("clock"), info.setting_date)
+        except CellError as exc:
+            self.bad("clock", str(exc))
+            return turn
+        clock_turn = minutes // per_turn + 1 if minutes >= 0 else 0
+        if not 1 <= clock_turn <= info.turns:
+            self.bad("clock", f"'{shown}' is outside the game's time (turn 1 begins at {clock_text(1, per_turn)}, "
+                              f"turn {info.turns} ends at {clock_text(info.turns + 1, per_turn)}; a turn is "
+                              f"{info.turn_duration})")
+            return turn
+        if turn is None or turn == clock_turn:
+            return clock_turn
+        # They disagree: the one the facilitator changed since the export wins; both changed must agree.
+        was = self.sheet.originals.get(self.text("id").lower(), {}).get("turn")
+        if was is not None and clock_turn == was:
+            return turn  # the turn was changed
+        if was is not None and turn == was:
+            return clock_turn  # the clock was changed
+        self.bad("clock", f"'{shown}' falls in turn {clock_turn}, but the turn says {turn} (make them agree, or "
+                          "clear one)")
+        return turn
+
+    def forget_inject_of(self, entry_id: str) -> None:
+        """Blank the cells that still show the inject the entry sent before (the row sends another now)."""
+        scenario = self.sheet.scenario
+        was = next((e for e in scenario.msel if e.id == entry_id), None)
+        if was is None:
+            return
+        stale = _inject_cells(_converter.unstructure(scenario.injects[was.inject]))
+        if was.recipients:
+            stale["to"] = teams_text(was.recipients)
+        for key, value in stale.items():
+            index = self.columns.get(key)
+            if index is not None and index < len(self.cells) and self.text(key) == cell_text(value).strip():
+                self.cells[index] = None
+
+    def recipients(self, entry: dict, override: dict, original: dict, old_override: dict, base: dict | None) -> None:
+        """"to": the entry's recipients, or its override's, as the entry had them; blank: as before."""
+        teams = [t.lower() for t in parse_teams(cell_text(self.cell("to")))] if "to" in self.columns else []
+        if not teams:
             if "recipients" in original:
                 entry["recipients"] = original["recipients"]
             if "recipients" in old_override:
                 override["recipients"] = old_override["recipients"]
+        elif "recipients" in original:
+            entry["recipients"] = teams
+        elif "recipients" in old_override:
+            override["recipients"] = teams
+        elif base is None or teams != base["recipients"]:
+            entry["recipients"] = teams
 
-        if "notes" in columns:
-            notes = _settle(cell_text(cell("notes")), original.get("notes") if original else None)
-            if notes.strip():
-                entry["notes"] = notes if original and notes == original.get("notes") else _text_value(notes)
-        elif original is not None and "notes" in original:
-            entry["notes"] = original["notes"]
-        if original is not None:  # keys this version does not know travel with the entry
-            entry |= {k: v for k, v in original.items() if k not in _ENTRY_KEYS}
-        if override and entry_id in injects:
-            # An override names a new inject after the entry, so the entry's id must not be an
-            # inject's. The scenario's own inject, sent by this row alone, takes the changes itself.
-            if inject_id == entry_id and inject_id in local and sent[inject_id] == 1:
-                changed_injects[inject_id] = {**raw["injects"][inject_id], **override}
-                override = {}
-            elif "id" in columns:
-                bad("id", f"'{entry_id}' is also the id of an inject, and this row changes what its inject says "
-                          f"({', '.join(override)}): give the row an id of its own, such as '{entry_id}-1'")
-        if override:
-            entry["override"] = override
-        if row_problems:
-            problems += row_problems
-            continue
-        entries.append(entry)
-        entry_rows.append(number)
-    if problems:
-        return None, problems
-    return Imported(entries, entry_rows, made_up, columns, headers, changed_injects), []
+    def notes(self, entry: dict, original: dict) -> None:
+        if "notes" not in self.columns:
+            if "notes" in original:
+                entry["notes"] = original["notes"]
+            return
+        notes = _settle(cell_text(self.cell("notes")), original.get("notes"))
+        if notes.strip():
+            entry["notes"] = notes if notes == original.get("notes") else _text_value(notes)
 
+    def changes(self, base: dict, old: dict) -> dict[str, Any]:
+        """The override: the inject fields the row shows that differ from the inject it names.
 
-NONE = "-"
-"""In an inject column, a cell of just - sends nothing there (no quote, no questions, no effects)."""
+        A blank cell (or a column left out) sends what the entry sent before: its override, else
+        the inject's own value; a cell of just ``-`` sends an empty value.
+        """
+        override: dict[str, Any] = {}
 
+        def given(key: str) -> str | None:
+            """The cell's text; None when the column is left out or the cell is blank (keep as it was)."""
+            if not self.has(key):
+                if key in old:
+                    override[key] = old[key]
+                return None
+            text = cell_text(self.cell(key))
+            return "" if text.strip() == NONE else text
 
-def _content(columns, cell, bad, base: dict, old: dict, override: dict, scenario: model.Scenario) -> None:
-    """The overrides of one row: the inject fields it shows that differ from the inject it names.
+        def settle(key: str, value: Any) -> None:
+            value = _settle(value, old.get(key), base.get(key))
+            if key in old or _loose(value) != _loose(base.get(key)):
+                override[key] = value
 
-    A blank cell (or a column left out) sends what the entry sent before: its override, else the
-    inject's own value; a cell of just ``-`` sends an empty value.
-    """
-
-    def given(key: str) -> str | None:
-        """The cell's text; None when the column is left out or the cell is blank (keep as it was)."""
-        if key not in columns or _blank(cell(key)):
-            if key in old:
-                override[key] = old[key]
-            return None
-        text = cell_text(cell(key))
-        return "" if text.strip() == NONE else text
-
-    def settle(key: str, value: Any) -> None:
-        value = _settle(value, old.get(key), base.get(key))
-        if key in old or _loose(value) != _loose(base.get(key)):
-            override[key] = value
-
-    for key in _TEXT_FIELDS:
-        value = given(key)
-        if value is None:
-            continue
-        if key == "kind" and value.strip() and value.strip().lower() not in [k.value for k in model.InjectKind]:
-            bad(key, f"'{value.strip()[:40]}' is not a kind of inject (one of "
-                     f"{', '.join(k.value for k in model.InjectKind)})")
-            continue
-        settle(key, value.strip().lower() if key == "kind" else
-               _text_value(value) if key == "body" else value.strip())
-    for key in _LIST_FIELDS:
-        value = given(key)
+        kinds = [k.value for k in model.InjectKind]
+        for key in _TEXT_FIELDS:
+            value = given(key)
+            if value is None:
+                continue
+            if key == "kind" and value.strip() and value.strip().lower() not in kinds:
+                self.bad(key, f"'{value.strip()[:40]}' is not a kind of inject (one of {', '.join(kinds)})")
+                continue
+            settle(key, value.strip().lower() if key == "kind" else
+                   _text_value(value) if key == "body" else value.strip())
+        for key in _LIST_FIELDS:
+            value = given(key)
+            if value is not None:
+                settle(key, parse_list(value))
+        value = given("effects")
         if value is not None:
-            settle(key, parse_list(value))
-    value = given("effects")
-    if value is not None:
-        try:
-            effects = parse_effects(value)
-        except CellError as exc:
-            bad("effects", str(exc))
-        else:
-            settled = _settle(effects, old.get("effects"), base["effects"])
-            if "effects" in old or _loose(settled) != _loose(base["effects"]):
-                override["effects"] = settled if settled is not effects else _compact_effects(effects)
+            try:
+                effects = parse_effects(value)
+            except CellError as exc:
+                self.bad("effects", str(exc))
+            else:
+                settled = _settle(effects, old.get("effects"), base["effects"])
+                if "effects" in old or _loose(settled) != _loose(base["effects"]):
+                    override["effects"] = settled if settled is not effects else _compact_effects(effects)
+        proposal = self.proposal(base, old)
+        if proposal is not None:
+            override["proposal"] = proposal
+        return override
 
-    filled = [k for k in _PROPOSAL_PARTS if k in columns and not _blank(cell(k))]
-    current = old.get("proposal", base.get("proposal"))
-    if not filled:
-        if "proposal" in old:
-            override["proposal"] = old["proposal"]
-        return
-    if current is None and "proposal_terms" not in filled:
-        bad(filled[0], f"is given, but inject '{base['id']}' has no proposal and this row no proposal terms (give "
-                       "the terms of the deal, or clear this)")
-        return
-    proposal = dict(current or {"terms": [], "parties": [], "effects": {"tracks": {}, "flags": {}}, "lapses_after": 0})
-    text = {k: cell_text(cell(k)) for k in filled}
-    text = {k: "" if v.strip() == NONE else v for k, v in text.items()}
-    if "proposal_terms" in text:
-        proposal["terms"] = parse_list(text["proposal_terms"])
-    if "proposal_parties" in text:
-        proposal["parties"] = parse_teams(text["proposal_parties"])
-    if "proposal_effects" in text:
+    def proposal(self, base: dict, old: dict) -> dict[str, Any] | None:
+        """The override's proposal, if the entry overrides it or the row changes it; else None."""
+        filled = [k for k in _PROPOSAL_PARTS if self.has(k)]
+        current = old.get("proposal", base.get("proposal"))
+        if not filled:
+            return old.get("proposal")
+        if current is None and "proposal_terms" not in filled:
+            self.bad(filled[0], f"is given, but inject '{base['id']}' has no proposal and this row no proposal "
+                                "terms (give the terms of the deal, or clear this)")
+            return None
+        proposal = dict(current or {"terms": [], "parties": [], "effects": {"tracks": {}, "flags": {}},
+                                    "lapses_after": 0})
+        text = {k: cell_text(self.cell(k)) for k in filled}
+        text = {k: "" if v.strip() == NONE else v for k, v in text.items()}
         try:
-            proposal["effects"] = _compact_effects(parse_effects(text["proposal_effects"]))
+            if "proposal_terms" in text:
+                proposal["terms"] = parse_list(text["proposal_terms"])
+            if "proposal_parties" in text:
+                proposal["parties"] = [t.lower() for t in parse_teams(text["proposal_parties"])]
+            if "proposal_effects" in text:
+                proposal["effects"] = _compact_effects(parse_effects(text["proposal_effects"]))
         except CellError as exc:
-            bad("proposal_effects", str(exc))
-            return
-    if "proposal_lapses_after" in text:
-        try:
-            proposal["lapses_after"] = whole_number(text["proposal_lapses_after"] or "0", 0, 1000,
-                                                    "the turns a deal stays open")
-        except CellError as exc:
-            bad("proposal_lapses_after", str(exc))
-            return
-    value = _settle(proposal, old.get("proposal"), base.get("proposal"))
-    if "proposal" in old or _loose(value) != _loose(base.get("proposal")):
-        override["proposal"] = value
+            self.bad("proposal_effects", str(exc))
+            return None
+        if "proposal_lapses_after" in text:
+            try:
+                proposal["lapses_after"] = whole_number(text["proposal_lapses_after"] or "0", 0, 1000,
+                                                        "the turns a deal stays open")
+            except CellError as exc:
+                self.bad("proposal_lapses_after", str(exc))
+                return None
+        value = _settle(proposal, old.get("proposal"), base.get("proposal"))
+        if "proposal" in old or _loose(value) != _loose(base.get("proposal")):
+            return value
+        return None
 
 
 # --- loader problems back to cells ----------------------------------------------------------

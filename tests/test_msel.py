@@ -443,3 +443,12 @@ def test_a_clock_in_a_game_of_rounds_is_refused(tmp_path, capsys):
     assert failing(capsys, sheet, str(path), tmp_path / "out.toml") == [
         f"{sheet}: row 2, column clock: 'D+3': the scenario's turn_duration 'one round' gives no game time per "
         "turn (give the turn instead, or a turn_duration like 'two weeks' or '30 minutes')"]
+
+
+def test_ids_typed_in_capitals_are_the_lower_case_ids(tmp_path):
+    sheet = write_csv(tmp_path / "msel.csv", [["ID", "Inject", "Turn", "To"],
+                                             ["T1-Buildup", "Border-Buildup", "1", "US, Russia"]])
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(sheet, "security-talks-2021", out) == 0
+    entry = load_scenario(out).msel[0]
+    assert (entry.id, entry.inject, entry.recipients) == ("t1-buildup", "border-buildup", ["us", "russia"])
