@@ -13,7 +13,10 @@
     for one more refresh and, in that
     callback, writes the clock to a file and exits. So the time covers interpreter start,
     imports, opening the session, composing and the first full paint of the console's
-    screen; not the exit. The three kinds run in turn, N rounds, and the medians are shown.
+    screen; not the exit. Beside them, the minimal app with the Textual widgets the consoles use
+    imported (and not shown): the part of a console's start that is Textual's own import, a
+    floor no console with tables, forms and tabs goes under. The four kinds run in turn, N
+    rounds, and the medians are shown.
 (b) A move appearing in another console: a facilitator console (polling, as in real use;
     headless, in this process) watches a session file while a second connection submits a
     move through ``Session.act``. The time is from ``act()`` returning to the move's
@@ -59,7 +62,13 @@ def child(kind: str, session: str, out: str) -> None:
     from textual.app import App
     from textual.widgets import Static
 
-    if kind == "baseline":
+    if kind == "widgets":  # the floor under any console: Textual's own widgets that a console uses, imported
+        import textual.widgets
+
+        for name in ("Button", "Checkbox", "DataTable", "Input", "Label", "Markdown", "RichLog", "Select",
+                     "SelectionList", "Sparkline", "TabbedContent", "TabPane", "TextArea"):
+            getattr(textual.widgets, name)  # imports the widget's module
+    if kind in ("baseline", "widgets"):
         class Minimal(App):
             def compose(self):
                 yield Static("A minimal Textual app")
@@ -191,15 +200,16 @@ def main() -> None:
         with Session.create(session, scenario) as s:
             s.act(cmd.Advance(), FACILITATOR)  # injects delivered, moves open: a console with content
 
-        kinds = ["baseline", "facilitator", "us"]
+        kinds = ["baseline", "widgets", "facilitator", "us"]
         times: dict[str, list[float]] = {k: [] for k in kinds}
         for round_ in range(args.runs):
-            for kind in kinds[round_ % 3:] + kinds[:round_ % 3]:  # rotate, so drift falls on all alike
+            for kind in kinds[round_ % 4:] + kinds[:round_ % 4]:  # rotate, so drift falls on all alike
                 times[kind].append(launch(kind, session, directory))
         base = statistics.median(times["baseline"])
         print(f"(a) launch to first painted screen, {COLUMNS}x{LINES}, median of {args.runs}:")
         print(f"    minimal Textual app      {base * 1000:7.0f} ms   1.00")
-        for kind, label in (("facilitator", "facilitator console"), ("us", "team console (us)")):
+        for kind, label in (("widgets", "+ the widgets imported"), ("facilitator", "facilitator console"),
+                            ("us", "team console (us)")):
             median = statistics.median(times[kind])
             print(f"    {label:<24} {median * 1000:7.0f} ms   {median / base:.2f} x the minimal app")
 
