@@ -124,6 +124,15 @@ def play_flagship(path: Path) -> Session:
     act(cmd.Note(FACILITATOR, "No monitoring of the pause :: Set up a joint monitoring cell before the next cease-fire",
                  "plan", team="europe", owner="EU Council secretariat", due="2025-07"))
     act(cmd.Note(FACILITATOR, "Give teams a reading period before each turn", "plan", owner="Control cell"))
+    # the evaluation (issue 12)
+    act(cmd.Rate("coordinate-ceasefire-answer", "S", "The allies agreed an answer to the cease-fire, but Kyiv spoke first"))
+    act(cmd.Observe("credible-pressure", "Moscow banked the G-7 promise without a step in return", "improvement",
+                    team="us"), cmd.EVALUATOR)
+    act(cmd.MarkExpected("d1", 1, "met", "ukraine", "Kyiv refused the no-rearmament term"), cmd.EVALUATOR)
+    act(cmd.GiveFeedback("ukraine", 4, "Realistic pressure", ["Sources at hand"], ["More time per turn"]), "ukraine")
+    act(cmd.WriteSummary("A cease-fire was agreed and then broken; Europe's force held the line."))
+    act(cmd.RecordFinding("Threats were made without a plan to carry them out"))
+    act(cmd.RecordPlanItem(note=1, fields={"objective": "credible-pressure", "element": "planning", "poc": "Deputy NSA"}))
     act(cmd.End())
     return s
 
@@ -157,9 +166,15 @@ def test_golden_holds_what_the_game_did_and_nothing_of_the_machine(flagship):
         "a deal, violated by Russian Federation in turn 3",
         "Withdrawn: threat by United States",  # commitments resolved
         "End state reached: **European security guarantee**",
-        "| 1 | Threats were made without a plan to carry them out (from the improvement notes) | "
-        "Write the enforcement plan before issuing a threat | United States | NSC staff | 2025-06 |",
-        "| 2 | No monitoring of the pause | Set up a joint monitoring cell before the next cease-fire |",
+        "| 1 (plan note 1 / ip1) | **Keep pressure on Moscow credible while the talks are open**: Coercive diplomacy: "
+        "sanctions, threats and promises | Threats were made without a plan to carry them out (from the improvement "
+        "notes) | Write the enforcement plan before issuing a threat (team: United States) | Planning | NSC staff | "
+        "Deputy NSA | — | 2025-06 | Not started |",
+        "| Rating | S: Performed with some challenges |",
+        "| **d1** *Kremlin offers a 30-day halt to energy strikes, at a price* (turn 1, to everyone) | 1 | Separate the "
+        "energy moratorium from the demand that Ukraine not mobilise or rearm, and refuse the demand | Ukraine | met |",
+        "| **Ukraine** | 1 | 4 of 5 | 1 | 1 |",
+        "| 2 (plan note 2) | — | No monitoring of the pause | Set up a joint monitoring cell before the next cease-fire",
         "Inject skipped: *Munitions for minerals: a US-Ukraine deal*",
         "Red line crossed",
         "[bristow-2025: *How to Negotiate With Putin*]",
