@@ -66,6 +66,8 @@ def _produce(kind: str, fmt: str, context: dict, args: argparse.Namespace) -> in
     return EXIT_OK
 
 
+DEFAULT_MARKING = "FOR EXERCISE PLANNING PURPOSES"  # reports.DEFAULT_MARKING, without importing Jinja for --help
+
 AUDIENCE_HELP = (
     "who the report is for (default: participants, the one to share with the teams). 'participants' "
     "leaves out what teams do not see in play: private rulings (shown as made in private), log notes, "
@@ -75,9 +77,15 @@ AUDIENCE_HELP = (
 
 
 def add_audience(parser: argparse.ArgumentParser) -> None:
-    """``--audience control|participants`` on the report command."""
+    """The report command's own options: ``--audience``, ``--marking``, ``--dates``, ``--place``."""
     parser.add_argument("--audience", choices=["control", "participants"], default="participants",
                         help=AUDIENCE_HELP)
+    parser.add_argument("--marking", metavar="TEXT", default=DEFAULT_MARKING,
+                        help=f"the handling marking on the cover and at the top of every PDF page (default: "
+                        f"'{DEFAULT_MARKING}'; '' for none)")
+    parser.add_argument("--dates", metavar="TEXT", default="",
+                        help="when the exercise was held, for the cover (e.g. '2 to 3 December 2026')")
+    parser.add_argument("--place", metavar="TEXT", default="", help="where it was held, for the cover")
 
 
 def report(args: argparse.Namespace) -> int:
@@ -89,7 +97,9 @@ def report(args: argparse.Namespace) -> int:
     try:
         with Session.open(args.session) as session:
             context = report_context(session.scenario, session.events(), session.state, fmt,
-                                     getattr(args, "audience", "participants"))
+                                     getattr(args, "audience", "participants"),
+                                     getattr(args, "marking", DEFAULT_MARKING), getattr(args, "dates", ""),
+                                     getattr(args, "place", ""))
     except (SessionError, ReportError) as exc:
         return _fail(str(exc))
     return _produce("aar", fmt, context, args)

@@ -193,6 +193,49 @@ def answer_text(answer: analysis.AnswerRow) -> str:
     return text + (f" ({answer.note})" if answer.note else "")
 
 
+# --- appendices -------------------------------------------------------------------------------------
+
+DEFAULT_MARKING = "FOR EXERCISE PLANNING PURPOSES"
+
+# Acronyms the reports may use, with what they stand for; the appendix lists those a report holds.
+ACRONYMS = {
+    "AAR": "After-action report", "IP": "Improvement plan",
+    "HSEEP": "Homeland Security Exercise and Evaluation Program (US exercise doctrine)",
+    "MSEL": "Master scenario events list: what control sends, when and why", "POC": "Point of contact",
+    "CSV": "Comma-separated values (a spreadsheet file)", "CFE": "Conventional Armed Forces in Europe (treaty)",
+    "EU": "European Union", "EUR": "Euro", "G-7": "Group of Seven", "NATO": "North Atlantic Treaty Organization",
+    "NSC": "National Security Council (United States)", "NSA": "National Security Advisor",
+    "OSCE": "Organization for Security and Co-operation in Europe", "UK": "United Kingdom",
+    "UN": "United Nations", "US": "United States", "U.S.": "United States", "USA": "United States of America",
+    "2d6": "Two six-sided dice, added (matrix adjudication)", "d100": "A percentile die, 1 to 100 (estimative "
+    "adjudication)",
+}
+_ACRONYM = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(a) for a in sorted(ACRONYMS, key=len, reverse=True))
+                      + r")(?![\w-])")
+
+
+REPORT_ACRONYMS = "AAR IP MSEL"  # the after-action report's own words use these (its title, its cover)
+
+
+def acronyms_in(*items: Any) -> list[tuple[str, str]]:
+    """The acronyms of ``ACRONYMS`` that the text of ``items`` uses (their reprs are read: the
+    analysis and the scenario hold every word a report prints but its own), with those of
+    ``REPORT_ACRONYMS`` (and HSEEP where there is an evaluation), in alphabetical order."""
+    own = REPORT_ACRONYMS + "".join(" HSEEP" for item in items if getattr(item, "evaluation", None) is not None)
+    found = set(_ACRONYM.findall(" ".join(repr(item) for item in items) + " " + own))
+    if "U.S." in found:
+        found.discard("U.S.")
+        found.add("US")
+    return sorted(((a, ACRONYMS[a]) for a in found), key=lambda pair: pair[0].lower())
+
+
+def dice_rows(report: analysis.Analysis) -> list[analysis.MoveItem]:
+    """The moves in the timeline that were ruled by dice (private rulings are already blank for
+    participants), in the order they were revealed."""
+    return [item for record in report.timeline for item in record.items
+            if isinstance(item, analysis.MoveItem) and item.ruling is not None and item.ruling.dice]
+
+
 # --- charts ---------------------------------------------------------------------------------------
 
 
@@ -303,6 +346,7 @@ def _configure(env: Environment) -> Environment:
         svg_chart=svg_chart, percent=percent, source_in=source_in, kind_in=kind_in, join_change=join_change,
         answer_text=answer_text,
     )
+    env.globals.update(acronyms_in=acronyms_in, dice_rows=dice_rows)
     env.globals.update(
         measures=dict(analysis.MEASURES),
         adjudication_summary={m.id.value: m.summary for m in METHODS.values()},
@@ -345,14 +389,19 @@ def _base_context(scenario: Scenario, fmt: str) -> dict[str, Any]:
 
 
 def report_context(scenario: Scenario, events: Sequence, state=None, fmt: str = "md",
-                   audience: str = "control") -> dict[str, Any]:
-    """The data the after-action report templates see: ``report`` (the analysis) and ``scenario``.
+                   audience: str = "control", marking: str = DEFAULT_MARKING, dates: str = "",
+                   place: str = "") -> dict[str, Any]:
+    """The data the after-action report templates see: ``report`` (the analysis), ``scenario``
+    and ``handling`` (the marking at the top of every page, and the dates and place of the
+    exercise, as given; empty when not).
 
     ``audience`` is ``control`` (everything) or ``participants`` (what every team may see: no
     private rulings, controller notes or MSEL; see ``analysis.audience``)."""
     if audience not in AUDIENCES:
         raise ReportError(f"unknown audience '{audience}' (one of: {', '.join(AUDIENCES)})")
-    return {**_base_context(scenario, fmt), "report": analyse_for(audience, scenario, events, state)}
+    handling = {"marking": md_text(marking), "dates": md_text(dates), "place": md_text(place)}
+    return {**_base_context(scenario, fmt), "report": analyse_for(audience, scenario, events, state),
+            "handling": handling}
 
 
 def manual_context(scenario: Scenario, fmt: str = "md") -> dict[str, Any]:
