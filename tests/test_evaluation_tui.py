@@ -64,3 +64,33 @@ def test_serve_issues_an_evaluator_code_and_names_its_tab(game):
         code = session.issue_join_code(cmd.EVALUATOR)
         assert session._check_code(code) == cmd.EVALUATOR
         assert tab_title(session, cmd.EVALUATOR).startswith("Evaluator")
+
+
+@run_async
+async def test_a_team_gives_its_feedback_from_its_console_at_the_hotwash(game):
+    from textual.widgets import TextArea
+
+    from exercise.tui.feedback import FeedbackScreen
+
+    app = make_app(game, "ukraine", poll=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+        await choose(pilot, "#fb-rating", "4")
+        app.screen.query_one("#fb-strengths", TextArea).text = "Realistic injects\n\nSources at hand"
+        await type_into(pilot, "#fb-comments", "More time")
+        await pilot.press("ctrl+s")  # refused before the hotwash: the dialog and its text stay
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+        assert app.screen.query_one("#fb-comments", Input).value == "More time"
+        with Session.open(game) as session:
+            session.act(cmd.End("time"))
+        app.session.refresh()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FeedbackScreen)
+    with Session.open(game) as session:
+        given = [e for e in session.events() if isinstance(e, ev.FeedbackGiven)]
+        assert [(e.team, e.author, e.rating, e.strengths, e.comments) for e in given] == [
+            ("ukraine", "ukraine", 4, ["Realistic injects", "Sources at hand"], "More time")]

@@ -120,6 +120,8 @@ class TeamScreen(ConsoleScreen):
         Binding("f9", "toggle_side", "Side column", show=False, priority=True,
                 tooltip="Hide or show the composer's column (the tabs take the width)"),
         Binding("escape", "cancel_edit", "Cancel edit", show=False, tooltip="Stop revising: the composer is for a new move again"),
+        Binding("f10", "feedback", "Feedback", show=False, priority=True,
+                tooltip="At the hotwash: your team's feedback on the exercise"),
     ]
 
     def __init__(self, team: str):
@@ -180,6 +182,7 @@ class TeamScreen(ConsoleScreen):
         self._record = ById()
         self._proposals, self._mine = ById(), ById()  # what is current
         self._seen = self._turn = 0
+        self._feedback_told = False
         self.show_view()
         self.query_one("#kind").focus()  # the composer is what a team uses most
         self._restore_draft()
@@ -271,6 +274,9 @@ class TeamScreen(ConsoleScreen):
                        if p.status is ProposalStatus.OPEN]
         self.query_one(MoveComposer).set_answerable(answerable)
         self.show_deals(view)
+        if view.phase in (Phase.HOTWASH, Phase.ENDED) and not self._feedback_told:
+            self._feedback_told = True
+            self.notify("The hotwash: F10 gives your team's feedback on the exercise.", title="Feedback", timeout=10)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -501,9 +507,16 @@ class TeamScreen(ConsoleScreen):
             self._unread[tab] = 0
             self._mark_tab(tab)
 
+    def action_feedback(self) -> None:
+        from .feedback import FeedbackScreen
+
+        self.app.push_screen(FeedbackScreen(self.team, self.app.session.scenario.teams[self.team].name))
+
     def palette_commands(self):
         tab = lambda name: lambda: self.action_show_tab(name)  # noqa: E731
         return [
+            ("Give feedback on the exercise", "At the hotwash: rating, strengths, areas for improvement (F10)",
+             self.action_feedback),
             ("Submit the move", "Or update the move being revised (Ctrl+S)", self.action_submit),
             ("Mark ready / not ready", "Tell the facilitator your moves are in (Ctrl+G)", self.action_ready),
             ("Edit the selected move", "Load it into the composer (Ctrl+O)", self.action_edit),
