@@ -76,7 +76,7 @@ AUDIENCE_HELP = (
     "of them; the cover says which it is")
 
 
-def add_audience(parser: argparse.ArgumentParser) -> None:
+def add_report_options(parser: argparse.ArgumentParser) -> None:
     """The report command's own options: ``--audience``, ``--marking``, ``--dates``, ``--place``."""
     parser.add_argument("--audience", choices=["control", "participants"], default="participants",
                         help=AUDIENCE_HELP)

@@ -100,3 +100,23 @@ def test_the_command_writes_for_participants_unless_asked_for_control(game, tmp_
     with pytest.raises(SystemExit) as exit_:
         main(["report", str(game.path), "--audience", "press"])
     assert exit_.value.code == 2 and "invalid choice: 'press'" in capsys.readouterr().err
+
+
+# --- the report fixes of issue 12 that the analysis already had: as a reader sees them --------------
+
+
+def test_a_reader_sees_a_violated_deal_the_actual_changes_and_inject_effects(tmp_path):
+    alarm = Inject("alarm", "Alarm", InjectKind.INFORMATION, "Press", "press", "Alarm.", "doc-a",
+                   effects=Effects({"tension": 7}))
+    with Session.create(tmp_path / "g.session", MINIMAL) as s:
+        s.act(cmd.Advance())  # p1: tension -1 and a truce, for blue and red
+        s.act(cmd.Respond("blue", "p1", ev.Answer.ACCEPT), "blue")
+        s.act(cmd.Respond("red", "p1", ev.Answer.ACCEPT), "red")  # 5 -> 4
+        s.act(cmd.Resolve("p1", "violated", "Shots fired", by="red"))  # 4 -> 5, truce off
+        s.act(cmd.DeliverInject(alarm))  # 5 + 7 is past the maximum 10: it moves by 5
+        text = render(s, "md", "control")
+    assert "1 proposal(s) were tabled; 1 became a deal, later violated." in text, "a violated deal is no deal"
+    assert "Outcome: **a deal, violated by Red in turn 1**" in text
+    assert "- Effects: tension +5 (+7 asked; capped at its maximum 10)" in text, "the inject's effects, as applied"
+    assert "| 1 | inject d2: Alarm | tension +5 (+7 asked; capped at its maximum 10) |" in text, "what moved them"
+    assert "| 1 | deal p1 violated by Red: An offer | tension +1, truce = false |" in text

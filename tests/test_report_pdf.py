@@ -5,7 +5,6 @@ contents and their pages, the marking and section at the top of every page and '
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from test_reports import FLAGSHIP, MINIMAL, play_flagship
