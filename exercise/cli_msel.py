@@ -402,6 +402,8 @@ def _import(args: argparse.Namespace, fmt: str) -> int:
     _, found = loading._scenario_from(copy.deepcopy(new), out, library)
     if found:
         owners = {e["inject"]: i for i, e in enumerate(imported.entries) if e["inject"] in imported.injects}
+        said: set[tuple] = set()
+        printed = 0
         for problem in found:
             path = problem.path
             for inject_id, index in owners.items():  # a changed inject of the scenario: the row that changed it
@@ -410,14 +412,19 @@ def _import(args: argparse.Namespace, fmt: str) -> int:
             place = where_in_sheet(path)
             if place is None:
                 print(problem, file=sys.stderr)
+                printed += 1
                 continue
             index, key, field = place
             row = imported.rows[index]
             column = imported.columns.get(key) if key else None
             header = imported.headers[column] if column is not None else field or (key or "")
             message = f"{field}: {problem.message}" if column is not None and field else problem.message
+            if column is not None and (row, column) in said:
+                continue  # one line per cell: the loader may say the same thing twice (a source both cited and unknown)
+            said.add((row, column))
             print(sheet.say(row, column, header, message), file=sys.stderr)
-        raise _Failed(f"{len(found)} problem(s) in {args.sheet}; nothing was written")
+            printed += 1
+        raise _Failed(f"{printed} problem(s) in {args.sheet}; nothing was written")
     try:
         text = tomli_w.dumps(new, multiline_strings=True)
     except (TypeError, ValueError) as exc:  # pragma: no cover - the data came from TOML and the sheet's text

@@ -452,3 +452,12 @@ def test_ids_typed_in_capitals_are_the_lower_case_ids(tmp_path):
     assert import_(sheet, "security-talks-2021", out) == 0
     entry = load_scenario(out).msel[0]
     assert (entry.id, entry.inject, entry.recipients) == ("t1-buildup", "border-buildup", ["us", "russia"])
+
+
+def test_a_bad_field_of_the_scenarios_own_inject_is_named_at_its_cell(tmp_path, capsys):
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    edit(sheet, {("talks-convene", "source"): "nope"})
+    row = row_of(openpyxl.load_workbook(sheet)["MSEL"], "talks-convene")
+    lines = failing(capsys, sheet, "security-talks-2021", tmp_path / "security-talks-2021.toml")
+    assert len(lines) == 1  # one line per cell, though the loader finds the source unknown twice over
+    assert lines[0].startswith(f"{sheet}: MSEL!R{row}: source: unknown source 'nope' (known: evans-2021, ")
