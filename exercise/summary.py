@@ -127,6 +127,13 @@ def scenario_summary(scenario: model.Scenario, width: int | None = None) -> str:
         for e in conditional:
             _msel_line(w, scenario, e, trigger=True)
 
+    if scenario.exercise_objectives:
+        w.heading("Exercise objectives (rated P/S/M/U after the game)")
+        for o in scenario.exercise_objectives.values():
+            w.para(f"{o.title} ({o.id}) · {o.capability}{' [' + o.source + ']' if o.source else ''}", 2, "- ")
+            if o.description:
+                w.para(o.description, 4)
+
     w.heading("End states (first reached wins)")
     for s in scenario.end_states.values():
         w.para(f"{s.label} ({s.id}): {s.description}{' [' + s.source + ']' if s.source else ''}", 2, "- ")

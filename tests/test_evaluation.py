@@ -384,3 +384,14 @@ def test_an_archive_round_trip_keeps_the_whole_evaluation(game, run, tmp_path):
     assert report(run, copy).replace("copy.session", "e.session") == report(run, game)
     code, out, _ = run("evaluate", copy, "show", "--json")
     assert json.loads(out)["objectives"][2]["rating"]["rating"] == "U"
+
+
+def test_the_situation_manual_and_show_list_the_exercise_objectives(run):
+    code, out, _ = run("brief", FLAGSHIP)
+    assert code == 0
+    part = out[out.index("### Exercise objectives"):out.index("## 2. Background")]
+    assert "1. **Coordinate the allied answer to a cease-fire proposal** (Allied coordination and consultation)" in part
+    assert "unable to be performed (U)" in part
+    code, out, _ = run("show", FLAGSHIP, "--width", "200")
+    assert "EXERCISE OBJECTIVES (RATED P/S/M/U AFTER THE GAME)" in out
+    assert "- Keep pressure on Moscow credible while the talks are open (credible-pressure) · Coercive diplomacy" in out
