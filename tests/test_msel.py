@@ -5,6 +5,7 @@ import datetime
 import io
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -461,3 +462,25 @@ def test_a_bad_field_of_the_scenarios_own_inject_is_named_at_its_cell(tmp_path, 
     lines = failing(capsys, sheet, "security-talks-2021", tmp_path / "security-talks-2021.toml")
     assert len(lines) == 1  # one line per cell, though the loader finds the source unknown twice over
     assert lines[0].startswith(f"{sheet}: MSEL!R{row}: source: unknown source 'nope' (known: evans-2021, ")
+
+
+def test_the_commands_as_a_user_runs_them(tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "exercise", *map(str, args)], capture_output=True, text=True,
+                              cwd=tmp_path)
+
+    assert "msel" in run("--help").stdout
+    result = run("msel", "export", "ukraine-ceasefire-2025", "-o", "msel.xlsx")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "msel.xlsx").is_file()
+    edit(tmp_path / "msel.xlsx", {(2, "turn"): "two"})
+    result = run("msel", "import", "msel.xlsx", "--scenario", "ukraine-ceasefire-2025", "-o", "variant.toml")
+    turns = load_scenario(bundled.find_scenario("ukraine-ceasefire-2025")).info.turns
+    assert (result.returncode, result.stderr.splitlines()[0]) == (
+        1, f"msel.xlsx: MSEL!B2: turn 'two' is not a whole number (1 to {turns})")
+    assert "Traceback" not in result.stderr and not (tmp_path / "variant.toml").exists()
+    edit(tmp_path / "msel.xlsx", {(2, "turn"): 2})
+    result = run("msel", "import", "msel.xlsx", "--scenario", "ukraine-ceasefire-2025", "-o", "variant.toml")
+    assert result.returncode == 0, result.stderr
+    assert run("validate", "variant.toml").returncode == 0
+    assert run("show", "variant.toml").returncode == 0
