@@ -5,19 +5,21 @@ Pure conversion, no file I/O (``cli_msel`` reads and writes workbooks and CSV fi
 - ``export_rows(scenario, raw)``: a row (column key -> cell value) per MSEL entry, showing the
   inject as the entry delivers it (the library's or the scenario's inject, with the entry's
   overrides applied).
-- ``import_rows(sheet, scenario, raw, library)``: the [[msel]] tables (TOML data) the rows
+- ``import_rows(header, rows, scenario, raw, library)``: the [[msel]] tables (TOML data) the rows
   describe. A row's inject fields that differ from the inject it names become the entry's
   ``override`` (or, for the scenario's own inject that only this row sends, under the same id,
   changes to that inject); a field the original entry overrode stays overridden; a column the
   sheet leaves out, or a blank cell, keeps what the entry had (triggers aside: the row says
-  when it fires).
-- ``where_in_sheet(path, ...)``: the row and column a loader problem (``$.msel[3].when``) is about.
+  when it fires); a row switched to another inject sends that inject as it is, save for the
+  cells changed beside it.
+- ``where_in_sheet(path)``: the entry and column a loader problem (``$.msel[3].when``) is about.
 
 Game time: ``clock`` is the time in the game at which a turn begins, counted from the setting
 date (D+0 00:00, the start of turn 1) in steps of the scenario's ``turn_duration``. Turns of
 whole days show as ``D+14``; shorter turns (``"30 minutes"``, ``"2 hours"``) as ``D+0 09:30``.
 A clock given on import may also be ``HH:MM`` (on D+0) or a date (``2025-03-19``, with an
-optional ``HH:MM``); it falls in the turn under way at that moment.
+optional ``HH:MM``); it falls in the turn under way at that moment. Where a row's turn and clock
+disagree, the one changed since the export wins.
 """
 
 from __future__ import annotations
