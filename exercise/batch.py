@@ -28,8 +28,34 @@ FACILITATOR = cmd.FACILITATOR
 _LIMIT = 10_000  # facilitator steps in one game: a guard against a loop, never reached in play
 
 
+_COMPILED: dict[tuple[Any, ...], Any] = {}  # per process: every game of a batch asks the same conditions
+
+
+def _compiled(condition: str, tracks: dict[str, int], flags: dict[str, bool]) -> Any:
+    """A condition compiled once per process, its answers remembered by its inputs."""
+    key = (condition, tuple(tracks.items()), tuple(flags.items()))
+    if key in _COMPILED:
+        return _COMPILED[key]
+    from .conditions import compile_condition
+
+    compiled = compile_condition(condition, tracks, flags)
+    seen: dict[tuple[Any, ...], bool] = {}
+
+    def remembered(tracks: Mapping[str, int], flags: Mapping[str, bool], turn: int) -> bool:
+        key = (tuple(tracks.items()), tuple(flags.items()), turn)
+        found = seen.get(key)
+        if found is None:
+            if len(seen) > 2_000:
+                seen.clear()
+            found = seen[key] = compiled(tracks, flags, turn)
+        return found
+
+    _COMPILED[key] = remembered
+    return remembered
+
+
 class _Conditions(dict[str, Any]):
-    """The scenario's conditions, compiled on first use (each process compiles its own)."""
+    """The scenario's conditions, compiled on first use (see ``_compiled``)."""
 
     def __init__(self, scenario: Scenario):
         super().__init__()
@@ -37,10 +63,8 @@ class _Conditions(dict[str, Any]):
         self.flags = {f.id: f.start for f in scenario.flags.values()}
 
     def __missing__(self, condition: str) -> Any:
-        from .conditions import compile_condition
-
-        self[condition] = compiled = compile_condition(condition, self.tracks, self.flags)
-        return compiled
+        self[condition] = found = _compiled(condition, self.tracks, self.flags)
+        return found
 
 
 def rules_for(scenario: Scenario, seed: int) -> engine.Rules:
@@ -465,10 +489,14 @@ def run_many(job: Callable[[int], Any], runs: int, workers: int = 1, scheduler: 
             out.append(job(index))
             tick()
         return out
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     results: dict[int, Any] = {}
-    with ProcessPoolExecutor(max_workers=min(workers, runs), initializer=_start_worker, initargs=(job,)) as pool:
+    methods = multiprocessing.get_all_start_methods()  # never fork a process that may hold threads (a Dask client)
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, runs), mp_context=context, initializer=_start_worker,
+                             initargs=(job,)) as pool:
         futures = {pool.submit(_run_in_worker, index): index for index in range(runs)}
         for future in as_completed(futures):
             results[futures[future]] = future.result()

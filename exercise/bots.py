@@ -20,7 +20,7 @@ import random
 import re
 from collections.abc import Callable, Mapping
 
-from attrs import frozen
+from attrs import field, frozen
 
 from . import commands as cmd
 from . import events as ev
@@ -184,6 +184,17 @@ class Doctrine:
     objectives: list[Goal]
     red_lines: list[Goal]
     others_red_lines: list[Goal]  # the other teams' (in the situation manual): nearing one costs a little
+    memo: dict[tuple[str, tuple[int, ...], tuple[bool, ...], int], bool] = field(factory=dict, eq=False, repr=False)
+
+    def holds(self, when: str, tracks: Mapping[str, int], flags: Mapping[str, bool], turn: int) -> bool:
+        """Whether condition ``when`` holds there (remembered: a bot asks the same many times)."""
+        key = (when, tuple(tracks.values()), tuple(flags.values()), turn)
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) > 5_000:
+                self.memo.clear()
+            found = self.memo[key] = self.conditions[when](tracks, flags, turn)
+        return found
 
 
 PRUDENCE = 0.3  # what bringing another team's red line closer costs, against 1 for the top objective
@@ -255,8 +266,8 @@ def judge(d: Doctrine, s: Sight, effects: Effects) -> Judgement:
         return v
 
     for goal in d.objectives:
-        before = d.conditions[goal.when](s.tracks, s.flags, s.turn)
-        now = d.conditions[goal.when](tracks, flags, s.turn)
+        before = d.holds(goal.when, s.tracks, s.flags, s.turn)
+        now = d.holds(goal.when, tracks, flags, s.turn)
         v = movement(goal) + (3.0 if now and not before else -3.0 if before and not now else 0.0)
         if v > 0:
             serves.append(goal.id)
@@ -264,8 +275,8 @@ def judge(d: Doctrine, s: Sight, effects: Effects) -> Judgement:
             harms.append(goal.id)
         value += goal.weight * v
     for goal in d.red_lines:
-        before = d.conditions[goal.when](s.tracks, s.flags, s.turn)
-        now = d.conditions[goal.when](tracks, flags, s.turn)
+        before = d.holds(goal.when, s.tracks, s.flags, s.turn)
+        now = d.holds(goal.when, tracks, flags, s.turn)
         if now and not before:
             crosses.append(goal.id)
         value -= goal.weight * 0.5 * max(0.0, movement(goal))  # closer to a red line costs
