@@ -51,7 +51,8 @@ def add_commands(commands) -> None:
                             "('exercise handoff SESSION --team TEAM human').")
     p.add_argument("session", metavar="SESSION")
     p.add_argument("--team", required=True, help="the team the bot plays")
-    p.add_argument("--brief", default="", metavar="ID", help="the advisor brief the bot follows (see 'exercise brief')")
+    p.add_argument("--brief", default="", metavar="ID",
+                   help="the advisor brief the bot follows (see 'exercise brief'; default: the one it was handed with)")
     p.add_argument("--once", action="store_true", help="act for the current phase, then exit (for scripts)")
     p.set_defaults(func=_handler("bot"))
 
@@ -119,11 +120,14 @@ def _bot(args: argparse.Namespace) -> int:
     from .session import Refused, Session
 
     with Session.open(args.session) as session:
-        doctrine = bots.doctrine(session.scenario, session.rules.conditions, args.team, args.brief)
+        brief = args.brief
+        if not brief and args.team in session.state.bots:  # already with the bot: it keeps the brief it was given
+            brief = session.state.bots[args.team]
+        doctrine = bots.doctrine(session.scenario, session.rules.conditions, args.team, brief)
         if session.state.phase is ev.Phase.ENDED:
             return _fail("the game has ended: there is nothing left to play", EXIT_REFUSED)
-        if session.state.bots.get(args.team) != args.brief:
-            _say(session, session.act(cmd.Handoff(args.team, "bot", args.brief)), args.team)
+        if session.state.bots.get(args.team) != brief:
+            _say(session, session.act(cmd.Handoff(args.team, "bot", brief)), args.team)
         while True:
             session.refresh()
             state = session.state

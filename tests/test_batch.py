@@ -248,3 +248,14 @@ def test_every_adjudication_method_is_automated(method):
     else:
         assert all(r.probability == 50 and len(r.rolls) == 1 for r in rulings)
     assert batch.play(scenario, 8).events == game.events
+
+
+def test_a_bot_run_without_a_brief_keeps_the_one_its_team_was_handed_with(capsys, live):
+    brief = UKRAINE.teams["us"].position.advisors[1].id
+    run(capsys, "handoff", live, "--team", "us", "bot", "--brief", brief)
+    run(capsys, "advance", live)
+    code, out, _ = run(capsys, "bot", live, "--team", "us", "--once")
+    assert code == 0 and "handed" not in out
+    with Session.open(live) as s:
+        assert s.state.bots["us"] == brief
+        assert all(f"'{UKRAINE.teams['us'].position.advisors[1].title}'" in m.detail for m in s.state.moves.values())
