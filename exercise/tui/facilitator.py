@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
@@ -42,6 +45,7 @@ from .widgets import (
     MoveComposer,
     PromptScreen,
     ShownTable,
+    TabBody,
     TracksPanel,
     fill_table,
     header_text,
@@ -71,6 +75,13 @@ LOG_LINES = 500  # the log tab starts with the last this many events
 
 FAC_TABS = {"tab-situation": "Situation", "tab-injects": "Injects", "tab-moves": "Moves",
             "tab-deals": "Deals", "tab-log": "Log", "tab-hotwash": "Hotwash"}
+TABLES = [  # (table, its columns, the columns a narrow terminal shows first)
+    ("#queue", ("Entry", "Why", "To", "Inject"), ()),
+    ("#moves", ("Move", "Turn", "Team", "Kind", "Status", "Ruling", "Headline"), ("Move", "Team", "Status", "Ruling", "Headline")),
+    ("#proposals", ("Id", "By", "Status", "Parties", "Answers", "Title"), ("Id", "Status", "Title")),
+    ("#ledger", ("Id", "Team", "Kind", "Turn", "Status", "Commitment"), ("Id", "Team", "Status", "Commitment")),
+    ("#notes", ("Turn", "Category", "Team", "Owner", "Due", "Note"), ()),
+]
 TAB_FOCUS = {"tab-situation": "#situation-scroll", "tab-injects": "#queue", "tab-moves": "#moves",
              "tab-deals": "#proposals", "tab-log": "#log", "tab-hotwash": "#notes"}
 TABS = Binding.Group("Tabs", compact=True)
@@ -239,6 +250,20 @@ class LedgerTable(ShownTable):
     BINDINGS = [Binding("enter", "screen.resolve", "Resolve", show=False, tooltip="Resolve the highlighted commitment or deal")]
 
 
+def after_tabs(action):
+    """An action that reaches into the tabs: before their widgets have come (just after the
+    first paint), it waits for them rather than fails, so no key is lost."""
+
+    @functools.wraps(action)
+    def run(self, *args):
+        if self._unmounted:
+            self._waiting.append(lambda: action(self, *args))
+            return None
+        return action(self, *args)
+
+    return run
+
+
 class FacilitatorScreen(ConsoleScreen):
     """Run the game: situation, inject queue, moves and rulings, deals and ledger, hotwash."""
 
@@ -270,8 +295,25 @@ class FacilitatorScreen(ConsoleScreen):
         Binding("b", "toggle_sidebar", "Sidebar", show=False, tooltip="Hide or show the sidebar of teams and tracks"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._first_tab = "tab-moves"
+        self._unmounted: set[str] = set()  # tabs whose widgets come after the first paint
+        self._waiting: list = []  # what was asked of them before they came
+
+    def _body(self, tab: str) -> TabBody:
+        """What a tab's widgets go in: the tab that shows first at once, the others just after
+        the first paint (most of a console's widgets are in tabs not showing, and every widget
+        adds to the time before anything shows)."""
+        body = TabBody(tab)
+        if tab == self._first_tab:
+            return body
+        self._unmounted.add(tab)
+        return Lazy(body)
+
     def compose(self) -> ComposeResult:
         scenario = self.app.session.scenario
+        self._first_tab = PHASE_TABS[self.app.session.state.phase]
         yield ConsoleHeader()
         with Horizontal(id="body"):
             with VerticalScroll(id="sidebar"):
@@ -284,21 +326,21 @@ class FacilitatorScreen(ConsoleScreen):
                 yield Static("", id="conditions", markup=False)
             with Vertical(id="main"):
                 yield Static("", id="status-line", markup=False)
-                with TabbedContent(id="tabs", initial="tab-moves"):
+                with TabbedContent(id="tabs", initial=self._first_tab):
                     with TabPane(self._tab_label("tab-situation"), id="tab-situation"):
                         with VerticalScroll(id="situation-scroll"):
                             yield LazyMarkdown(id="situation")
-                    with TabPane(self._tab_label("tab-injects"), id="tab-injects"):
+                    with TabPane(self._tab_label("tab-injects"), id="tab-injects"), self._body("tab-injects"):
                         yield DataTable(id="queue", cursor_type="row")
                         yield Static("", id="queue-detail", markup=False)
                         with Horizontal(classes="buttons"):
                             yield Button("Deliver now (d)", id="deliver", variant="primary")
                             yield Button("Skip… (s)", id="skip")
                             yield Button("From the library… (l)", id="library")
-                    with TabPane(self._tab_label("tab-moves"), id="tab-moves"):
+                    with TabPane(self._tab_label("tab-moves"), id="tab-moves"), self._body("tab-moves"):
                         yield MovesTable(id="moves", cursor_type="row")
                         yield AdjudicationPanel(scenario, id="adjudication")
-                    with TabPane(self._tab_label("tab-deals"), id="tab-deals"):
+                    with TabPane(self._tab_label("tab-deals"), id="tab-deals"), self._body("tab-deals"):
                         yield Label("Proposals", classes="heading")
                         yield LedgerTable(id="proposals", cursor_type="row")
                         yield Label("Commitments", classes="heading")
@@ -307,7 +349,7 @@ class FacilitatorScreen(ConsoleScreen):
                             yield Button("Resolve selected… (c)", id="resolve")
                     with TabPane(self._tab_label("tab-log"), id="tab-log"):
                         yield RichLog(id="log", markup=False, wrap=True)
-                    with TabPane(self._tab_label("tab-hotwash"), id="tab-hotwash"):
+                    with TabPane(self._tab_label("tab-hotwash"), id="tab-hotwash"), self._body("tab-hotwash"):
                         yield DataTable(id="notes", cursor_type="row")
                         with Horizontal(classes="row"):
                             yield Dropdown([("Strength", "strength"), ("Area for improvement", "improvement"),
@@ -323,19 +365,42 @@ class FacilitatorScreen(ConsoleScreen):
         yield KeysFooter()
 
     @staticmethod
+    def _set_up_tables(where) -> None:
+        """The columns of the tables in ``where`` (the screen, or a tab's widgets come later)."""
+        for table, columns, first in TABLES:
+            for found in where.query(table).results(DataTable):
+                found.add_columns(*columns)
+                if first:
+                    found.show_first(*first)  # what a narrow terminal must show first
+
+    @on(TabBody.Mounted)
+    def _tab_mounted(self, event: TabBody.Mounted) -> None:
+        """A tab's widgets have come: their columns, and once all are here the whole view again
+        (what was shown so far left them out), then whatever keys asked for meanwhile."""
+        event.stop()
+        if event.tab not in self._unmounted:
+            return
+        self._unmounted.discard(event.tab)
+        self._set_up_tables(event.body)
+        if self._unmounted:
+            return
+        self._injects = None  # the next show is of the whole record
+        self.show_view()
+        self._tab_shown()
+        waiting, self._waiting = self._waiting, []
+        for call in waiting:
+            call()
+
+    def _tab_here(self, tab: str) -> bool:
+        return tab not in self._unmounted
+
+    @staticmethod
     def _tab_label(tab: str) -> str:
         return f"{FAC_TABS[tab]} {list(FAC_TABS).index(tab) + 1}"
 
     def on_mount(self) -> None:
         self.query_one("#teams", DataTable).add_columns("Team", "Moves", "Ready", "Seen")
-        self.query_one("#queue", DataTable).add_columns("Entry", "Why", "To", "Inject")
-        self.query_one("#moves", DataTable).add_columns("Move", "Turn", "Team", "Kind", "Status", "Ruling", "Headline")
-        self.query_one("#proposals", DataTable).add_columns("Id", "By", "Status", "Parties", "Answers", "Title")
-        self.query_one("#ledger", DataTable).add_columns("Id", "Team", "Kind", "Turn", "Status", "Commitment")
-        self.query_one("#notes", DataTable).add_columns("Turn", "Category", "Team", "Owner", "Due", "Note")
-        for table, first in (("#moves", ("Move", "Team", "Status", "Ruling", "Headline")),
-                             ("#proposals", ("Id", "Status", "Title")), ("#ledger", ("Id", "Team", "Status", "Commitment"))):
-            self.query_one(table, ShownTable).show_first(*first)  # what a narrow terminal must show first
+        self._set_up_tables(self)
         self._logged = 0
         self._queue: dict[str, QueuedView] = {}
         self._situation = None
@@ -387,33 +452,38 @@ class FacilitatorScreen(ConsoleScreen):
         self._show_situation()
         queue = view.queue or ()
         self._queue = {q.entry: q for q in queue}  # for the notes of the highlighted entry
-        fill_table(self.query_one("#queue", DataTable), [
-            (q.entry, [q.entry, q.reason, ", ".join(q.recipients), q.title]) for q in queue])
-        self._show_queue_detail()
-        this_turn = [m for m in view.moves if m.turn == view.turn]
-        show_current(self.query_one("#moves", DataTable), self._moves, this_turn, touched, lambda m: [
-            m.id, str(m.turn), m.team, m.kind, m.status.value, m.ruling.outcome.value if m.ruling else "",
-            plain(m.headline)])
-        show_current(self.query_one("#proposals", DataTable), self._proposals, view.proposals, touched, lambda p: [
-            p.id, p.by, p.status.value, ", ".join(p.parties), ", ".join(f"{t} {a.value}" for t, a in p.answers.items()),
-            plain(p.title)])
-        show_current(self.query_one("#ledger", DataTable), self._commitments, view.commitments, touched, lambda c: [
-            c.id, c.team, c.kind, str(c.turn), c.status.replace("_", " "), plain(c.text)])
-        notes = self.query_one("#notes", DataTable)
-        upsert_rows(notes, [(str(i), [str(n.turn), n.category, n.team, plain(n.owner), plain(n.due), plain(n.text)])
-                            for i, n in enumerate(self._notes) if i >= notes.row_count])
+        if self._tab_here("tab-injects"):
+            fill_table(self.query_one("#queue", DataTable), [
+                (q.entry, [q.entry, q.reason, ", ".join(q.recipients), q.title]) for q in queue])
+            self._show_queue_detail()
+        if self._tab_here("tab-moves"):
+            this_turn = [m for m in view.moves if m.turn == view.turn]
+            show_current(self.query_one("#moves", DataTable), self._moves, this_turn, touched, lambda m: [
+                m.id, str(m.turn), m.team, m.kind, m.status.value, m.ruling.outcome.value if m.ruling else "",
+                plain(m.headline)])
+        if self._tab_here("tab-deals"):
+            show_current(self.query_one("#proposals", DataTable), self._proposals, view.proposals, touched, lambda p: [
+                p.id, p.by, p.status.value, ", ".join(p.parties),
+                ", ".join(f"{t} {a.value}" for t, a in p.answers.items()), plain(p.title)])
+            show_current(self.query_one("#ledger", DataTable), self._commitments, view.commitments, touched, lambda c: [
+                c.id, c.team, c.kind, str(c.turn), c.status.replace("_", " "), plain(c.text)])
+        if self._tab_here("tab-hotwash"):
+            notes = self.query_one("#notes", DataTable)
+            upsert_rows(notes, [(str(i), [str(n.turn), n.category, n.team, plain(n.owner), plain(n.due),
+                                          plain(n.text)]) for i, n in enumerate(self._notes) if i >= notes.row_count])
         log = self.query_one("#log", RichLog)
         if touched is None and new and self._logged == 0 and session.applied > len(new):
             log.write(f"({session.applied - len(new)} earlier events: exercise export {session.path} has them all)")
         for event in new:
             log.write(plain(describe(event, scenario)))
         self._logged = session.applied
-        panel = self.query_one(AdjudicationPanel)
-        panel.display = any(m.revealed for m in self._moves.items.values())  # nothing to rule on before a reveal
-        if panel.move is not None:
-            current = self._moves.items.get(panel.move.id)
-            if current != panel.move:
-                panel.load(current)
+        if self._tab_here("tab-moves"):
+            panel = self.query_one(AdjudicationPanel)
+            panel.display = any(m.revealed for m in self._moves.items.values())  # nothing to rule on before a reveal
+            if panel.move is not None:
+                current = self._moves.items.get(panel.move.id)
+                if current != panel.move:
+                    panel.load(current)
         self.show_status(view)
 
     def _show_conditions(self, view: View) -> None:
@@ -464,6 +534,7 @@ class FacilitatorScreen(ConsoleScreen):
 
     # -- actions --------------------------------------------------------------------------
 
+    @after_tabs
     def action_show_tab(self, tab: str) -> None:
         """Show a tab and put the focus on its table (or text), so arrows work there at once."""
         self.query_one("#tabs", TabbedContent).active = tab
@@ -476,6 +547,8 @@ class FacilitatorScreen(ConsoleScreen):
         event must not pull back a tab the user has left."""
         tabs = self.query_one("#tabs", TabbedContent)
         pane = tabs.active_pane
+        if not self._tab_here(tabs.active):
+            return  # its widgets are coming: the focus goes in when they have
         if pane is not None and (self.focused is None or pane not in self.focused.ancestors):
             self.set_focus(self.query_one(TAB_FOCUS[tabs.active]))
 
@@ -488,6 +561,7 @@ class FacilitatorScreen(ConsoleScreen):
             ("In forms and dialogs", FORMS),
         ]))
 
+    @after_tabs
     def action_ruling_form(self) -> None:
         self.query_one("#tabs", TabbedContent).active = "tab-moves"
         panel = self.query_one(AdjudicationPanel)
@@ -499,6 +573,7 @@ class FacilitatorScreen(ConsoleScreen):
         else:
             self.set_focus(self.query_one("#outcome"))
 
+    @after_tabs
     def action_note(self) -> None:
         self.query_one("#tabs", TabbedContent).active = "tab-hotwash"
         self.set_focus(self.query_one("#note-text"))
@@ -552,6 +627,7 @@ class FacilitatorScreen(ConsoleScreen):
         self.app.refresh_console()
         self.notify(header_text(self.app.session.view(FACILITATOR, "now"), self.app.session.scenario))
 
+    @after_tabs
     def action_deliver(self) -> None:
         entry = selected_key(self.query_one("#queue", DataTable))
         if entry is None:
@@ -559,6 +635,7 @@ class FacilitatorScreen(ConsoleScreen):
         else:
             self.app.act(cmd.Deliver(entry))
 
+    @after_tabs
     def action_skip(self) -> None:
         entry = selected_key(self.query_one("#queue", DataTable))
         if entry is None:
@@ -581,6 +658,7 @@ class FacilitatorScreen(ConsoleScreen):
         inject = self.app.session.library()[inject_id]
         self.app.act(cmd.DeliverInject(inject, recipients.split()))
 
+    @after_tabs
     def action_rule(self) -> None:
         panel = self.query_one(AdjudicationPanel)
         if panel.move is None:
@@ -661,6 +739,7 @@ class FacilitatorScreen(ConsoleScreen):
         self.app.push_screen(ConfirmScreen(question, "End"), lambda yes: yes and self.app.act(cmd.End()))
 
     @on(Button.Pressed, "#resolve")
+    @after_tabs
     def action_resolve(self) -> None:
         tables = [self.query_one("#ledger", DataTable), self.query_one("#proposals", DataTable)]
         if self.focused is tables[1]:

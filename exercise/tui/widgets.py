@@ -18,6 +18,7 @@ from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import (
@@ -116,6 +117,25 @@ class ConsoleScreen(Screen):
         if not self._resumed:
             self._resumed = True
             event.refresh_styles = False
+
+
+class TabBody(Vertical):
+    """What one tab's widgets go in; it says when they have been mounted (a tab's widgets may
+    come after the first paint, in ``textual.lazy.Lazy``)."""
+
+    DEFAULT_CSS = "TabBody { height: auto; }"
+
+    class Mounted(Message):
+        def __init__(self, body: TabBody) -> None:
+            super().__init__()
+            self.body, self.tab = body, body.tab
+
+    def __init__(self, tab: str) -> None:
+        super().__init__()
+        self.tab = tab
+
+    def on_mount(self) -> None:
+        self.post_message(self.Mounted(self))
 
 
 def header_text(view: View, scenario: Scenario) -> str:
