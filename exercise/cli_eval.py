@@ -66,7 +66,9 @@ def add_commands(commands) -> None:
     p = commands.add_parser(
         "evaluate", help="the evaluation: rate exercise objectives, observe, mark expected actions, summary, plan",
         description="Record the evaluation of a session, in the shape of HSEEP's AAR/IP. Only the facilitator "
-        "and evaluators record it, and only they see it until the report. Ratings: P performed without "
+        "and evaluators (--as evaluator) record it and see it in play; the participants' report shows the "
+        "ratings, summary, findings and plan, the control report also the observations and expected actions. "
+        "Ratings: P performed without "
         "challenges, S performed with some challenges, M performed with major challenges, U unable to be "
         "performed.")
     p.add_argument("session", metavar="SESSION", help="the session file")
