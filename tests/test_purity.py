@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).parent.parent / "exercise"
 ANALYSIS = [
-    "analysis", "analysis.compose", "analysis.conditions", "analysis.measures", "analysis.names",
+    "analysis", "analysis.audience", "analysis.compose", "analysis.conditions", "analysis.measures", "analysis.names",
     "analysis.evaluation", "analysis.notes", "analysis.proposals", "analysis.results", "analysis.schedule", "analysis.teams",
     "analysis.tracks", "analysis.walk",
 ]
