@@ -139,9 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_show)
     _add_play_commands(commands)
     _add_report_commands(commands)
-    from . import cli_new
+    from . import cli_msel, cli_new
 
     cli_new.add_commands(commands)
+    cli_msel.add_commands(commands)
+    from . import cli_eval
+
+    cli_eval.add_commands(commands)
     from . import cli_bots
 
     cli_bots.add_commands(commands)
@@ -150,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_report_commands(commands) -> None:
     """``report`` and ``brief``: documents in Markdown, HTML or PDF (handled in ``exercise.cli_report``)."""
+    from . import cli_report  # light: its heavy imports are inside its commands
 
     def handler(name: str):
         def run(args: argparse.Namespace) -> int:
@@ -173,6 +178,7 @@ def _add_report_commands(commands) -> None:
                             "executive summary, objectives and teams, timeline, tracks over time, the commitment "
                             "ledger, red lines, proposals, the end state and the improvement plan.")
     p.add_argument("session", metavar="SESSION", help="the session file")
+    cli_report.add_report_options(p)  # --audience, --marking, --dates, --place (issue 12)
     p.set_defaults(func=handler("report"))
 
     p = commands.add_parser("brief", parents=[out], help="the situation manual, or a team's brief (md, html, pdf)",
