@@ -240,7 +240,7 @@ def _add_play_commands(commands) -> None:
     p.add_argument("--public-url", metavar="URL",
                    help="the address players open, when it is not this machine's own (behind a proxy); "
                    "by default each page points back at the address its browser used")
-    p = commands.add_parser("web-console", help=argparse.SUPPRESS)  # what serve runs for each browser tab
+    p = commands.add_parser("web-console")  # what serve runs for each browser tab; no help=, so not listed
     p.set_defaults(play="web_console")
     p.add_argument("session", metavar="SESSION")
     p.add_argument("--client", default="")
