@@ -20,6 +20,7 @@ from pathlib import Path
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
 POLL = 0.5  # seconds between looks at the journal, as a console polls
+PRESENCE_EVERY = 10.0  # seconds between the bot's "still here" in the consoles' list of who is connected
 
 
 def _fail(message: str, code: int = EXIT_INVALID) -> int:
@@ -146,12 +147,30 @@ def _bot(args: argparse.Namespace) -> int:
                     continue
                 acted = acted or bool(events)
                 _say(session, events, args.team)
+            _touch(session, args.team)
             if args.once:
                 if not acted:
                     print(f"nothing for {args.team} to do ({state.phase.value}, turn {state.turn})")
                 return EXIT_OK
+            waited = 0.0
             while not session.changed():
                 time.sleep(POLL)
+                waited += POLL
+                if waited >= PRESENCE_EVERY:
+                    waited = 0.0
+                    _touch(session, args.team)
+
+
+def _touch(session, team: str) -> None:
+    """Show the bot in the consoles' list of who is connected, as a console shows itself."""
+    import os
+
+    from .session import SessionError
+
+    try:
+        session.touch(team, f"doctrine bot (process {os.getpid()})")
+    except SessionError:
+        pass  # presence is a courtesy
 
 
 def _handoff(args: argparse.Namespace) -> int:

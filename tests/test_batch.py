@@ -51,6 +51,8 @@ def test_bots_play_every_team_for_a_phase_and_the_status_shows_them(capsys, live
         assert [type(e).__name__ for e in s.log].count("TeamHandedOver") == 4
     code, out, _ = run(capsys, "status", live)
     assert "us 2 move(s) ready (bot)" in out
+    with Session.open(live) as s:
+        assert {p["role"] for p in s.presence() if p["client"].startswith("doctrine bot")} == set(UKRAINE.teams)
     code, out, _ = run(capsys, "bot", live, "--team", "us", "--once")
     assert (code, out) == (0, "nothing for us to do (moves, turn 1)\n")
     assert run(capsys, "advance", live)[0] == 0  # closed and revealed: the bots answer what the moves tabled

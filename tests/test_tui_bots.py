@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_async
-from test_tui import MINIMAL, choose, wait_until
+from test_tui import MINIMAL, choose, screen_text, wait_until
 
 from exercise.session import FACILITATOR, Session
 from exercise.tui.app import make_app
@@ -32,6 +32,7 @@ async def test_o_hands_a_team_to_the_bot_with_a_brief_and_back(minimal):
         await choose(pilot, "#choice", "blue bot dove")
         await pilot.click("#ok")
         await wait_until(pilot, lambda: app.session.state.bots == {"blue": "dove"})
+        await wait_until(pilot, lambda: "Blue (bot)" in screen_text(app))  # the sidebar's list of teams
         told = [n.message for n in app._notifications]
         assert any(f"exercise bot {minimal} --team blue --brief dove" in m for m in told), told
         titles = {c.title: c for c in app.get_system_commands(app.screen)}
@@ -41,5 +42,6 @@ async def test_o_hands_a_team_to_the_bot_with_a_brief_and_back(minimal):
         await choose(pilot, "#choice", "blue human ")
         await pilot.click("#ok")
         await wait_until(pilot, lambda: app.session.state.bots == {})
+        await wait_until(pilot, lambda: "Blue (bot)" not in screen_text(app))
     with Session.open(minimal) as s:
         assert [(h.team, h.to, h.brief) for h in s.state.handoffs] == [("blue", "bot", "dove"), ("blue", "human", "")]

@@ -443,7 +443,8 @@ class FacilitatorScreen(ConsoleScreen):
             self.query_one("#tabs", TabbedContent).active = PHASE_TABS[view.phase]
         presence = {p["role"]: p["last_seen"] for p in session.presence()}
         fill_table(self.query_one("#teams", DataTable), [
-            (tid, [t.name, str(t.moves_this_turn), "✓" if t.ready else "", seen_text(presence.get(tid))])
+            (tid, [t.name + ("" if t.bot is None else " (bot)"), str(t.moves_this_turn), "✓" if t.ready else "",
+                   seen_text(presence.get(tid))])
             for tid, t in view.teams.items()])
         self.query_one(TracksPanel).show(view)
         flags = [f.label for f in view.flags.values() if f.value]
