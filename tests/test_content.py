@@ -252,3 +252,76 @@ def test_2021_manual_and_briefs_do_not_give_the_invasion_away(document):
                else reports.brief_context(TALKS_2021, document))
     text = reports.render("manual" if document == "manual" else "brief", "md", context).lower()
     assert not [phrase for phrase in GIVEAWAYS if phrase in text]
+
+
+# --- positions the documents argue, made playable in the flagship -----------------------------
+
+
+def holds(text: str, scenario: model.Scenario = FLAGSHIP, turn: int = 3, **changes) -> bool:
+    """Does condition ``text`` hold in the scenario's starting state with ``changes`` made?"""
+    from exercise.conditions import compile_condition
+
+    tracks = {name: track.start for name, track in scenario.tracks.items()}
+    flags = {name: flag.start for name, flag in scenario.flags.items()}
+    for name, value in changes.items():
+        (flags if isinstance(value, bool) else tracks)[name] = value
+    return compile_condition(text, tracks, flags)(tracks, flags, turn)
+
+
+def position_item(team: str, group: str, item_id: str):
+    return next(item for item in getattr(FLAGSHIP.teams[team].position, group) if item.id == item_id)
+
+
+@pytest.mark.parametrize("team,group,item_id,source,met,not_met", [
+    # right-strategy-2025, WHY UKRAINE MATTERS: four core US interests
+    ("us", "objectives", "four-core-interests", "right-strategy-2025",
+     {"ceasefire": True, "ukraine_defence": 7, "alliance_cohesion": 6}, {"ceasefire": True, "ukraine_neutral": True}),
+    # bristow-2025: Putin's goals include hegemony over Central and Eastern Europe, cutting the US down to size
+    ("russia", "objectives", "hegemony", "bristow-2025",
+     {"ukraine_neutral": True, "alliance_cohesion": 4}, {"ukraine_neutral": True}),
+    ("russia", "objectives", "cut-us-down", "bristow-2025", {"us_credibility": 2}, {}),
+    # bristow-2025: questioning Zelensky's legitimacy, a concession given up front; taken back, Kyiv's objective is met
+    ("ukraine", "objectives", "legitimacy-affirmed", "bristow-2025", {"legitimacy_affirmed": True}, {}),
+    # rothman-2025: a deal that mimics Minsk, a frozen line with nothing behind it
+    ("ukraine", "red_lines", "no-minsk", "rothman-2025", {"ceasefire": True}, {"ceasefire": True, "israel_model": True}),
+    # bristow-2025: autonomous capabilities not reliant on the United States
+    ("europe", "objectives", "autonomous-capability", "bristow-2025", {"european_autonomy": True}, {}),
+])
+def test_flagship_items_the_documents_argue_are_playable(team, group, item_id, source, met, not_met):
+    item = position_item(team, group, item_id)
+    assert item.source == source and item.quote
+    assert holds(item.when, **met) and not holds(item.when, **not_met)
+
+
+@pytest.mark.parametrize("entry_id,inject_id,source", [
+    ("frontline-letter", "frontline-letter", "right-strategy-2025"),         # why Ukraine matters
+    ("t4-kremlin-dilemmas", "kremlin-dilemmas", "right-strategy-2025"),      # Moscow's side of the dilemma
+    ("legitimacy-challenge", "legitimacy-challenge", "bristow-2025"),        # the legitimacy concession comes due
+    ("minsk-warning", "minsk-warning", "rothman-2025"),                      # the Minsk analogy
+    ("european-defence-compact", "european-defence-compact", "bristow-2025"),  # Europe's own capabilities
+])
+def test_flagship_msel_delivers_them(entry_id, inject_id, source):
+    entry = next(e for e in FLAGSHIP.msel if e.id == entry_id)
+    inject = FLAGSHIP.injects[entry.inject]
+    assert entry.inject == inject_id and inject.source == source and inject.quote
+    assert inject.questions and inject.expected_actions and inject.response_options
+    if entry.when:
+        assert not holds(entry.when, turn=1), "not due at the start: it answers what the teams do"
+
+
+def test_kremlin_dilemmas_go_to_russia_and_each_option_crosses_a_russian_red_line():
+    assert FLAGSHIP.injects["kremlin-dilemmas"].recipients == ["russia"]
+    red_lines = FLAGSHIP.teams["russia"].position.red_lines
+    for option in ("ukraine_in_nato", "israel_model", "european_guarantee"):
+        assert any(r.when and holds(r.when, **{option: True}) for r in red_lines), option
+
+
+def test_the_defence_compact_is_a_deal_that_sets_european_autonomy():
+    proposal = FLAGSHIP.injects["european-defence-compact"].proposal
+    assert proposal is not None and set(proposal.parties) == {"europe", "ukraine"}
+    assert proposal.effects.flags == {"european_autonomy": True}
+
+
+def test_the_us_concede_lever_names_the_legitimacy_concession():
+    lever = next(lever for lever in FLAGSHIP.teams["us"].position.levers if lever.kind == "concede")
+    assert "Zelensky's legitimacy" in lever.text and lever.source == "bristow-2025"

@@ -548,7 +548,9 @@ def test_flagship_game_from_the_command_line(tmp_path):
     o.deal("ceasefire-30-day")  # escalation 5, talks 6, ceasefire
     assert {("objective", "us", "quick-deal", True), ("objective", "us", "durable-peace", True),
             ("objective", "russia", "veto-over-guarantees", True)} <= conditions(events)
-    assert queued(events) == ["truce-violation"]  # a truce gets tested
+    # a truce gets tested; one with no guarantee behind it recalls Minsk, and with talks at 6 Moscow
+    # questions who may sign for Ukraine
+    assert queued(events) == ["truce-violation", "legitimacy-challenge", "minsk-warning"]
     assert types(game.ok("respond", "p3", "accept", "--team", "us")) == ["ProposalAnswered"]  # p3 stays open
 
     # refusals: a ruling on a move not yet revealed; answers that do not fit
@@ -560,8 +562,11 @@ def test_flagship_game_from_the_command_line(tmp_path):
         R("respond", "p3", "accept", "--team", "europe", why=r"team 'europe' is not a party to proposal 'p3'"),
         R("respond", "p3", "accept", "--team", "ukraine", why=r"team 'ukraine' has already answered proposal 'p3'"),
         R("inject", "t2-g7-readmission", "--skip", "again",
-          why=r"not in the inject queue \(queued: truce-violation\)"),
+          why=r"not in the inject queue \(queued: truce-violation, legitimacy-challenge, minsk-warning\)"),
     )
+    # this game leaves the legitimacy challenge and the Minsk warning out
+    for entry in ("legitimacy-challenge", "minsk-warning"):
+        assert only(game.ok("inject", entry, "--skip", "Not in this seminar"), "InjectSkipped")["entry"] == entry
     # the queued violation report, delivered by hand now
     events = game.ok("inject", "truce-violation")
     assert delivered(events) == [("d4", "ceasefire-violation-report")]
@@ -653,10 +658,11 @@ def test_flagship_game_from_the_command_line(tmp_path):
           why=r"no inject 'peace-in-our-time' in the scenario or the library \(known: "),
     )
     events = game.ok("advance")
-    assert events[0] == {"type": "TurnStarted", "turn": 4} and queued(events) == ["t4-reassurance-force"]
+    assert events[0] == {"type": "TurnStarted", "turn": 4}
+    assert queued(events) == ["t4-reassurance-force", "t4-kremlin-dilemmas"]
 
-    # === turn 4: the European reassurance force, and no moves at all ===========================
-    p7 = only(advance_to_moves(game, ["reassurance-force"]), "ProposalTabled")["proposal"]
+    # === turn 4: the European reassurance force (and Moscow's dilemmas), and no moves at all ===
+    p7 = only(advance_to_moves(game, ["reassurance-force", "kremlin-dilemmas"]), "ProposalTabled")["proposal"]
     assert p7 == "p7"
     game.ok("respond", p7, "accept", "--team", "europe")
     game.ok("respond", p7, "accept", "--team", "ukraine")
@@ -665,6 +671,9 @@ def test_flagship_game_from_the_command_line(tmp_path):
     assert {("end_state", "", "european-guarantee", True), ("red_line", "russia", "no-western-guarantee", True),
             ("objective", "us", "europe-carries-burden", True),
             ("objective", "russia", "veto-over-guarantees", False)} <= conditions(events)
+    # Europe now carries a guarantee: the defence compact falls due; this game leaves it out
+    assert queued(events) == ["european-defence-compact"]
+    game.ok("inject", "european-defence-compact", "--skip", "Not in this seminar")
     assert only(game.ok("advance"), "MovesRevealed")["moves"] == []
     events = game.ok("advance")
     assert events[0] == {"type": "TurnStarted", "turn": 5}
@@ -783,8 +792,9 @@ def test_flagship_game_from_the_command_line(tmp_path):
         ("facilitator", "log"), ("ukraine", "log"), ("facilitator", "strength"), ("facilitator", "improvement"),
         ("facilitator", "plan"),
     ]
-    assert [(s["entry"], s["turn"]) for s in view["skipped"]] == [("t2-g7-readmission", 2)]
-    assert view["queue"] == [] and len(view["injects"]) == 11
+    assert [(s["entry"], s["turn"]) for s in view["skipped"]] == [
+        ("t2-g7-readmission", 2), ("legitimacy-challenge", 2), ("minsk-warning", 2), ("european-defence-compact", 4)]
+    assert view["queue"] == [] and len(view["injects"]) == 12
     # a team's view: its own notes and conditions only, no queue
     assert [n["author"] for n in ukraine["notes"]] == ["ukraine"]
     assert all(c["team"] == "ukraine" for c in ukraine["conditions"])

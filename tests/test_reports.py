@@ -200,7 +200,7 @@ def test_html_is_one_self_contained_printable_file(flagship):
     for external in ("<link", " src=", "@import", "url(", "https://", "@font-face"):
         assert external not in html, external
     assert html.count("<svg") == len(FLAGSHIP.tracks), "one chart per track"
-    assert ("<title>Escalation: 6 at the start, 10 at the end (range 0 to 10); highest 10 in turn 3, "
+    assert ("<title>Escalation: 6 at the start, 9 at the end (range 0 to 10); highest 9 in turn 3, "
             "lowest 5 in turn 2</title>") in html
     for anchor in ("overview", "summary", "analysis", "timeline", "tracks", "ledger", "red_lines", "proposals",
                    "end_state", "plan", "method"):
