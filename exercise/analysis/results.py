@@ -388,7 +388,6 @@ class TrackSeries:
         within a turn and left before its end."""
         return [e for e in (self.peak, self.trough) if e.turn and self.values[e.turn] != e.value]
 
-
     @property
     def cells(self) -> list[str]:
         """Each value, with the low or high it reached within the turn when that lies outside
