@@ -10,7 +10,7 @@ import pytest
 from exercise import commands as cmd
 from exercise import events as ev
 from exercise import reports
-from exercise.cli import build_parser, main
+from exercise.cli import main
 from exercise.loading import load_library, load_scenario
 from exercise.model import Effects, Inject, InjectKind
 from exercise.session import FACILITATOR, Session
@@ -84,12 +84,6 @@ def test_an_unknown_audience_is_refused(game):
         reports.report_context(game.scenario, game.events(), game.state, "md", "press")
 
 
-wired = pytest.mark.skipif("--audience" not in build_parser().format_help() + str(
-    [a.option_strings for p in build_parser()._subparsers._group_actions[0].choices.values()  # noqa: SLF001
-     for a in p._actions]), reason="exercise/cli.py does not wire --audience yet")  # noqa: SLF001
-
-
-@wired
 def test_the_command_writes_for_participants_unless_asked_for_control(game, tmp_path, capsys):
     shared, full = tmp_path / "shared.md", tmp_path / "full.html"
     assert main(["report", str(game.path), "-o", str(shared), "-q"]) == 0
