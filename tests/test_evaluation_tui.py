@@ -94,3 +94,17 @@ async def test_a_team_gives_its_feedback_from_its_console_at_the_hotwash(game):
         given = [e for e in session.events() if isinstance(e, ev.FeedbackGiven)]
         assert [(e.team, e.author, e.rating, e.strengths, e.comments) for e in given] == [
             ("ukraine", "ukraine", 4, ["Realistic injects", "Sources at hand"], "More time")]
+
+
+@run_async
+async def test_the_evaluator_marks_expected_actions_from_the_console(game):
+    app = make_app(game, cmd.EVALUATOR, poll=False)
+    async with app.run_test(size=(140, 50)) as pilot:
+        assert [r[:3] for r in rows(app, "#expected")][:2] == [["d1", "1", "—"], ["d1", "2", "—"]]
+        await choose(pilot, "#ev-team", "europe")
+        await pilot.press("escape", "e", "down", "p")  # the choice moved on to the text field: leave it first
+        await pilot.pause()
+        assert rows(app, "#expected")[1][:3] == ["d1", "2", "europe partly"]
+    with Session.open(game) as session:
+        marks = [e for e in session.events() if isinstance(e, ev.ExpectedActionMarked)]
+        assert [(m.delivery, m.action, m.status, m.team, m.author) for m in marks] == [("d1", 2, "partly", "europe", "evaluator")]

@@ -34,12 +34,23 @@ RATINGS = [("P: performed without challenges", "P"), ("S: performed with some ch
 KINDS = [("Observation", "observation"), ("Strength", "strength"), ("Area for improvement", "improvement")]
 
 
+class ExpectedTable(DataTable):
+    """The expected actions of the injects delivered; keys mark the highlighted one."""
+
+    BINDINGS = [
+        Binding("m", "screen.mark('met')", "Met", tooltip="Mark the highlighted expected action met"),
+        Binding("p", "screen.mark('partly')", "Partly", tooltip="Mark it partly met"),
+        Binding("n", "screen.mark('not')", "Not met", tooltip="Mark it not met"),
+    ]
+
+
 class EvaluatorScreen(ConsoleScreen):
     """What an evaluator works in: objectives to rate, observations to record, the log to follow."""
 
     BINDINGS = [
         Binding("o", "observe", "Observe", tooltip="To the observation form"),
         Binding("r", "rate", "Rate", tooltip="To the rating form of the highlighted objective"),
+        Binding("e", "expected", "Expected actions", tooltip="To the injects' expected actions (m, p, n mark them)"),
         Binding("l", "log", "Log", tooltip="To the session's log"),
     ]
 
@@ -71,6 +82,9 @@ class EvaluatorScreen(ConsoleScreen):
                     yield Button("Rate", id="ev-rate", variant="primary")
                 yield Label("Observations", classes="heading")
                 yield DataTable(id="observations", cursor_type="row")
+                yield Label("Expected actions of the injects delivered · e, then m met, p partly, n not (for the "
+                            "team chosen above, or all)", classes="heading")
+                yield ExpectedTable(id="expected", cursor_type="row")
                 yield Label("Log", classes="heading")
                 yield RichLog(id="log", markup=False, wrap=True)
         yield KeysFooter()
@@ -78,6 +92,7 @@ class EvaluatorScreen(ConsoleScreen):
     def on_mount(self) -> None:
         self.query_one("#objectives", DataTable).add_columns("Objective", "Rating", "Observations", "Title", "Capability")
         self.query_one("#observations", DataTable).add_columns("Id", "Turn", "Objective", "Kind", "About", "Observation")
+        self.query_one("#expected", DataTable).add_columns("Inject", "#", "Marked", "Expected action")
         self._logged = 0
         self._deliveries: tuple[str, ...] = ()
         if not self.app.session.scenario.exercise_objectives:
@@ -107,6 +122,12 @@ class EvaluatorScreen(ConsoleScreen):
             (o.observation, [o.observation, str(o.turn), o.objective, o.kind, ", ".join(filter(None, [o.delivery, o.team])),
                              plain(o.text)])
             for o in record.observations])
+        marks: dict[tuple[str, int], list[str]] = {}
+        for (delivery, number, team), mark in record.expected.items():
+            marks.setdefault((delivery, number), []).append(f"{team or 'all'} {mark.status}")
+        fill_table(self.query_one("#expected", DataTable), [
+            (f"{d.id}:{n}", [d.id, str(n), ", ".join(marks.get((d.id, n), [])) or "—", plain(action)])
+            for d in view.injects for n, action in enumerate(d.expected_actions or (), 1)])
         deliveries = tuple(d.id for d in view.injects)
         if deliveries != self._deliveries:  # the injects to tie an observation to
             self._deliveries = deliveries
@@ -161,6 +182,19 @@ class EvaluatorScreen(ConsoleScreen):
 
     def action_rate(self) -> None:
         self.query_one("#ev-rating", Select).focus()
+
+    def action_mark(self, status: str) -> None:
+        table = self.query_one("#expected", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        delivery, _, number = key.partition(":")
+        team = self._chosen(self.query_one("#ev-team", Select))
+        if self.app.act(cmd.MarkExpected(delivery, int(number), status, team)) is not None:
+            self.notify(f"{delivery} expected action {number}: {status}{' for ' + team if team else ''}", timeout=3)
+
+    def action_expected(self) -> None:
+        self.query_one("#expected", DataTable).focus()
 
     def action_log(self) -> None:
         self.query_one("#log", RichLog).focus()
