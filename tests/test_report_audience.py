@@ -114,3 +114,20 @@ def test_a_reader_sees_a_violated_deal_the_actual_changes_and_inject_effects(tmp
     assert "- Effects: tension +5 (+7 asked; capped at its maximum 10)" in text, "the inject's effects, as applied"
     assert "| 1 | inject d2: Alarm | tension +5 (+7 asked; capped at its maximum 10) |" in text, "what moved them"
     assert "| 1 | deal p1 violated by Red: An offer | tension +1, truce = false |" in text
+
+
+def test_the_end_state_reached_is_the_first_to_hold_and_the_report_says_so(tmp_path):
+    with Session.create(tmp_path / "g.session", MINIMAL) as s:
+        s.act(cmd.Advance())
+        s.act(cmd.Submit("red", "threaten", "Up"), "red")
+        s.act(cmd.Submit("blue", "propose", "Down", ["red"]), "blue")
+        s.act(cmd.Advance())
+        s.act(cmd.Adjudicate("m1", outcome=ev.Outcome.SUCCESS, effects=Effects({"tension": 5})))  # war: 10
+        s.act(cmd.Adjudicate("m2", outcome=ev.Outcome.SUCCESS, effects=Effects({"tension": -5})))  # and back
+        s.act(cmd.End("time"))
+        s.act(cmd.End())
+        text = render(s, "md", "control")
+        manual = reports.render("manual", "md", reports.manual_context(s.scenario))
+    assert "End state reached: **War**." in text, "it held in play, so it is the outcome"
+    assert "The first to hold during play is the one reached, even if it no longer holds when the game ends" in text
+    assert "The first to hold during play is the outcome" in manual
