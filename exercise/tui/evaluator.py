@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, RichLog, Select, Static
 
 from .. import commands as cmd
@@ -47,6 +47,11 @@ class ExpectedTable(DataTable):
 class EvaluatorScreen(ConsoleScreen):
     """What an evaluator works in: objectives to rate, observations to record, the log to follow."""
 
+    DEFAULT_CSS = """
+    EvaluatorScreen #main DataTable { height: auto; max-height: 12; }
+    EvaluatorScreen #main RichLog { height: 14; }
+    EvaluatorScreen.-narrow #sidebar { display: none; }
+    """
     BINDINGS = [
         Binding("o", "observe", "Observe", tooltip="To the observation form"),
         Binding("r", "rate", "Rate", tooltip="To the rating form of the highlighted objective"),
@@ -64,7 +69,7 @@ class EvaluatorScreen(ConsoleScreen):
                 yield Label("Tracks", classes="heading")
                 yield TracksPanel(scenario, id="tracks")
                 yield Static("", id="flags", markup=False)
-            with Vertical(id="main"):
+            with VerticalScroll(id="main"):
                 yield Static("", id="status-line", markup=False)
                 yield Label("Exercise objectives", classes="heading")
                 yield DataTable(id="objectives", cursor_type="row")
