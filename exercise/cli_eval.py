@@ -107,8 +107,9 @@ def add_commands(commands) -> None:
 
     a = actions.add_parser("summary", parents=[common], help="write the report's executive summary",
                            description="Write (or rewrite: the latest wins) the executive summary that opens "
-                           "section 2 of the report.")
-    a.add_argument("text", metavar="TEXT")
+                           "section 2 of the report. Blank lines separate paragraphs.")
+    a.add_argument("text", metavar="TEXT", nargs="?", default=None)
+    a.add_argument("--file", metavar="FILE", help="read the summary from a UTF-8 text file instead")
     a.set_defaults(func=_handler("summary"))
 
     a = actions.add_parser("finding", parents=[common], help="add, change or take out a key finding",
@@ -209,9 +210,20 @@ def expect(args: argparse.Namespace) -> int:
 
 
 def summary(args: argparse.Namespace) -> int:
+    from .cli_play import _fail
     from .commands import WriteSummary
 
-    return _act(args, WriteSummary(args.text), args.as_role)
+    if (args.text is None) == (args.file is None):
+        print("exercise: evaluate summary: give the summary as TEXT or with --file FILE (one of them)", file=sys.stderr)
+        return EXIT_USAGE
+    text = args.text
+    if args.file is not None:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+            return _fail(args, f"{args.file}: cannot be read ({reason})", EXIT_INVALID)
+    return _act(args, WriteSummary(text), args.as_role)
 
 
 def finding(args: argparse.Namespace) -> int:

@@ -280,6 +280,16 @@ def test_the_executive_summary_and_key_findings_are_editable(game, run):
     assert code == 3 and "no key finding 'f2' (findings: f1, f3)" in err
     code, _, err = run("evaluate", game, "summary", " ")
     assert code == 3 and "the executive summary needs its text" in err
+    draft = game.parent / "summary.md"
+    draft.write_text("First paragraph.\n\nSecond <b>paragraph</b>.\n", encoding="utf-8")
+    assert run("evaluate", game, "summary", "--file", draft)[0] == 0
+    html = report(run, game, "html")
+    assert '<p class="exec-summary">First paragraph.</p>' in html
+    assert '<p class="exec-summary">Second &lt;b&gt;paragraph&lt;/b&gt;.</p>' in html
+    code, _, err = run("evaluate", game, "summary", "--file", game.parent / "none.md")
+    assert code == 1 and err.strip().endswith("none.md: cannot be read (No such file or directory)")
+    code, _, err = run("evaluate", game, "summary")
+    assert code == 2 and "give the summary as TEXT or with --file FILE" in err
 
 
 # --- 5. the improvement plan ---------------------------------------------------------------------
