@@ -428,7 +428,7 @@ def test_flagship_game_from_the_command_line(tmp_path):
     # refusals while moves are open: an unknown team, a kind the team does not have, ...
     game.refused(
         R("submit", "--team", "china", "--kind", "propose", "--headline", "Mediate",
-          why=r"unknown role 'china' \(facilitator or a team: us, russia, ukraine, europe\)"),
+          why=r"unknown role 'china' \(facilitator, evaluator or a team: us, russia, ukraine, europe\)"),
         R("submit", "--team", "china", "--kind", "propose", "--headline", "Mediate", "--as-facilitator",
           why=r"no team 'china' \(teams: us, russia, ukraine, europe\)"),
         R("submit", "--team", "ukraine", "--kind", "threaten", "--headline", "Strike Moscow",
