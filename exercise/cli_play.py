@@ -111,6 +111,7 @@ def start(args: argparse.Namespace) -> int:
         for team, info in scenario.teams.items():
             print(f"  exercise join {path} --team {team}    ({info.name})")
         print(f"The facilitator console: exercise facilitate {path}")
+        print(f"An evaluator's console: exercise evaluate {path} console")
         print(f"Or play from the command line: exercise status {path}, exercise advance {path}, ... (see 'exercise --help')")
     if args.no_tui or not sys.stdin.isatty():
         return EXIT_OK
