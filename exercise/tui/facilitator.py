@@ -67,6 +67,7 @@ def join_commands(session) -> str:
     lines = ["Each team joins from its own terminal with:", ""]
     lines += [f"  exercise join {session.path} --team {team}    ({info.name})"
               for team, info in session.scenario.teams.items()]
+    lines += ["", "An evaluator opens its console with:", f"  exercise evaluate {session.path} console"]
     lines += ["", "The facilitator can reopen this console with:", f"  exercise facilitate {session.path}"]
     return "\n".join(lines)
 
