@@ -80,16 +80,20 @@ class ConsoleApp(App):
 
     def open_console(self, role: str) -> None:
         """Show the console of ``role`` (after a join code, or at once)."""
-        from .facilitator import FacilitatorScreen
-        from .team import TeamScreen
-
         self.role = role
-        if role == EVALUATOR:
+        console: Screen
+        if role == EVALUATOR:  # each console's module only: importing the others is time before the first frame
             from .evaluator import EvaluatorScreen
 
-            console: Screen = EvaluatorScreen()
+            console = EvaluatorScreen()
+        elif role == FACILITATOR:
+            from .facilitator import FacilitatorScreen
+
+            console = FacilitatorScreen()
         else:
-            console = FacilitatorScreen() if role == FACILITATOR else TeamScreen(role)
+            from .team import TeamScreen
+
+            console = TeamScreen(role)
         if self.screen_stack and type(self.screen).__name__ == "JoinScreen":
             self.switch_screen(console)
         else:
