@@ -34,19 +34,6 @@ def _rating(text: str) -> str:
     return value
 
 
-def _whole(low: int, high: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is out of range (from {low} to {high})")
-        return value
-
-    return parse
-
-
 def _handler(name: str):
     def run(args: argparse.Namespace) -> int:
         from . import cli_play
@@ -58,6 +45,7 @@ def _handler(name: str):
 
 def add_commands(commands) -> None:
     """Add ``evaluate``, ``feedback`` and ``ip`` to the ``exercise`` parser's subcommands."""
+    from .cli import _bounded as _whole
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--as", dest="as_role", default="facilitator", choices=ROLES,
                         help="who records it: the facilitator (default) or an evaluator")
