@@ -157,7 +157,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         path, raw, scenario, library = _scenario(args.scenario, args.library)
         from .msel import COLUMNS, export_rows
 
-        rows = export_rows(scenario, raw)
+        rows = export_rows(scenario, raw, library.injects)
         data = _xlsx(rows, scenario, raw, library) if fmt == "xlsx" else _csv(rows)
         _write(args.output, data, args.force)
     except _Failed as exc:

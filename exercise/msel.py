@@ -2,7 +2,7 @@
 
 Pure conversion, no file I/O (``cli_msel`` reads and writes workbooks and CSV files):
 
-- ``export_rows(scenario, raw)``: a row (column key -> cell value) per MSEL entry, showing the
+- ``export_rows(scenario, raw, library)``: a row (column key -> cell value) per MSEL entry, showing the
   inject as the entry delivers it (the library's or the scenario's inject, with the entry's
   overrides applied).
 - ``import_rows(header, rows, scenario, raw, library)``: the [[msel]] tables (TOML data) the rows
@@ -280,12 +280,25 @@ def parse_effects(text: str) -> dict[str, dict]:
 # --- export ---------------------------------------------------------------------------------
 
 
-def export_rows(scenario: model.Scenario, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """A row per MSEL entry: column key -> cell value (text, or a whole number for turns)."""
+def export_rows(scenario: model.Scenario, raw: Mapping[str, Any],
+                library: Mapping[str, model.Inject] | None = None) -> list[dict[str, Any]]:
+    """A row per MSEL entry: column key -> cell value (text, or a whole number for turns).
+
+    Where an entry's override empties a field that the inject it names fills (no effects, no
+    quote), the cell shows ``-``: a blank cell would read back, on a copied row, as the inject's own.
+    """
     per_turn = turn_minutes(scenario.info.turn_duration)
+    own = {k: scenario.injects[k] for k in raw.get("injects", {}) if k in scenario.injects}
+    named = {**(library or {}), **own}
     rows = []
     for entry, written in zip(scenario.msel, raw.get("msel", [])):
         inject = _converter.unstructure(scenario.injects[entry.inject])
+        base = named.get(written.get("inject", entry.inject)) if "override" in written else None
+        emptied: dict[str, str] = {}
+        if base is not None:
+            cells, base_cells = _inject_cells(inject), _inject_cells(_converter.unstructure(base))
+            emptied = {key: NONE for key in (*_TEXT_FIELDS, *_LIST_FIELDS, "effects")
+                       if cells[key] == "" and base_cells[key] != ""}
         row: dict[str, Any] = {
             "id": entry.id,
             "turn": entry.turn if entry.turn is not None else "",
@@ -296,6 +309,7 @@ def export_rows(scenario: model.Scenario, raw: Mapping[str, Any]) -> list[dict[s
             "inject": written.get("inject", entry.inject),
             "notes": entry.notes,
             **_inject_cells(inject),
+            **emptied,
             "to": teams_text(entry.recipients or inject["recipients"]),
         }
         rows.append(row)

@@ -484,3 +484,27 @@ def test_the_commands_as_a_user_runs_them(tmp_path):
     assert result.returncode == 0, result.stderr
     assert run("validate", "variant.toml").returncode == 0
     assert run("show", "variant.toml").returncode == 0
+
+
+def test_an_entry_that_sends_no_effects_shows_a_dash_so_a_copied_row_sends_none_either(tmp_path):
+    # call-readout overrides the library inject's effects (us_credibility -1, russia_pressure -1) with none;
+    # a blank effects cell would mean "the inject's own effects" on a new row, so the sheet shows "-"
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["MSEL"]
+    src = row_of(ws, "call-readout")
+    assert ws.cell(src, column(ws, "effects")).value == "-"
+    new = ws.max_row + 1
+    for c in range(1, ws.max_column + 1):
+        ws.cell(new, c).value = ws.cell(src, c).value
+    ws.cell(new, column(ws, "id")).value = None
+    ws.cell(new, column(ws, "after move")).value = None
+    ws.cell(new, column(ws, "turn")).value = 3
+    wb.save(sheet)
+    out = tmp_path / "security-talks-2021.toml"
+    assert import_(sheet, "security-talks-2021", out) == 0
+    scenario = load_scenario(out)
+    copied = scenario.injects[scenario.msel[-1].inject]
+    assert scenario.msel[-1].turn == 3
+    assert copied.effects == scenario.injects["call-readout"].effects
+    assert not copied.effects.tracks and not copied.effects.flags
