@@ -386,6 +386,10 @@ def _import(args: argparse.Namespace, fmt: str) -> int:
         for p in problems:
             print(sheet.say(p.row, p.column, p.header, p.message), file=sys.stderr)
         raise _Failed(f"{len(problems)} problem(s) in {args.sheet}; nothing was written")
+    # (row, column, line): the cells' problems, then the scenario's with the rows that had none,
+    # printed together in the sheet's order so that one import names everything to fix
+    lines: list[tuple[int, int, str]] = [(p.row, -1 if p.column is None else p.column,
+                                          sheet.say(p.row, p.column, p.header, p.message)) for p in problems]
 
     out = args.output
     new = copy.deepcopy(raw)
@@ -400,10 +404,9 @@ def _import(args: argparse.Namespace, fmt: str) -> int:
         new["scenario"]["id"] = out.stem
         renamed = f"; its id is '{out.stem}', after the file's name"
     _, found = loading._scenario_from(copy.deepcopy(new), out, library)
-    if found:
+    if found or lines:
         owners = {e["inject"]: i for i, e in enumerate(imported.entries) if e["inject"] in imported.injects}
         said: set[tuple] = set()
-        printed = 0
         for problem in found:
             path = problem.path
             for inject_id, index in owners.items():  # a changed inject of the scenario: the row that changed it
@@ -411,8 +414,7 @@ def _import(args: argparse.Namespace, fmt: str) -> int:
                     path = f"$.msel[{index}].override{path[len(f'$.injects.{inject_id}'):]}"
             place = where_in_sheet(path)
             if place is None:
-                print(problem, file=sys.stderr)
-                printed += 1
+                lines.append((0, -1, str(problem)))
                 continue
             index, key, field = place
             row = imported.rows[index]
@@ -422,9 +424,10 @@ def _import(args: argparse.Namespace, fmt: str) -> int:
             if column is not None and (row, column) in said:
                 continue  # one line per cell: the loader may say the same thing twice (a source both cited and unknown)
             said.add((row, column))
-            print(sheet.say(row, column, header, message), file=sys.stderr)
-            printed += 1
-        raise _Failed(f"{printed} problem(s) in {args.sheet}; nothing was written")
+            lines.append((row, -1 if column is None else column, sheet.say(row, column, header, message)))
+        for *_, line in sorted(lines, key=lambda item: item[:2]):
+            print(line, file=sys.stderr)
+        raise _Failed(f"{len(lines)} problem(s) in {args.sheet}; nothing was written")
     try:
         text = tomli_w.dumps(new, multiline_strings=True)
     except (TypeError, ValueError) as exc:  # pragma: no cover - the data came from TOML and the sheet's text

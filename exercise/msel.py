@@ -418,7 +418,10 @@ def import_rows(
     raw: Mapping[str, Any],
     library: Mapping[str, model.Inject],
 ) -> tuple[Imported | None, list[SheetProblem]]:
-    """The [[msel]] tables that the sheet's rows describe, or the problems of its cells.
+    """The [[msel]] tables that the sheet's rows describe, and the problems of its cells.
+
+    A problem in the header gives no tables (None); a problem in a row leaves that row out of
+    them, so that the rows without one can still be checked against the scenario.
 
     ``header`` is the first row; ``rows`` the others as (row number, cells); ``scenario`` the
     loaded scenario and ``raw`` its TOML data (the MSEL is replaced, everything else is kept);
@@ -434,15 +437,16 @@ def import_rows(
         if all(_blank(value) for value in cells):
             continue
         row = _Row(sheet, number, cells)
+        changed = set(sheet.changed_injects)
         entry = row.entry()
         if row.problems:
             problems += row.problems
+            for inject_id in set(sheet.changed_injects) - changed:  # the row is left out, and so are its changes
+                del sheet.changed_injects[inject_id]
         elif entry is not None:
             entries.append(entry)
             entry_rows.append(number)
-    if problems:
-        return None, problems
-    return Imported(entries, entry_rows, sheet.made_up, columns, headers, sheet.changed_injects), []
+    return Imported(entries, entry_rows, sheet.made_up, columns, headers, sheet.changed_injects), problems
 
 
 class _Sheet:

@@ -508,3 +508,22 @@ def test_an_entry_that_sends_no_effects_shows_a_dash_so_a_copied_row_sends_none_
     assert scenario.msel[-1].turn == 3
     assert copied.effects == scenario.injects["call-readout"].effects
     assert not copied.effects.tracks and not copied.effects.flags
+
+
+def test_one_import_names_both_a_bad_cell_and_what_the_scenario_refuses_in_the_sheets_order(tmp_path, capsys):
+    # a turn that is not a number (a cell's problem) and an unknown team (the scenario's) in later and
+    # earlier rows: both are named at once, so the facilitator does not have to import twice
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    ws = openpyxl.load_workbook(sheet)["MSEL"]
+    demands, trip_wire = row_of(ws, "t2-demands"), row_of(ws, "t3-trip-wire")
+    edit(sheet, {("t3-trip-wire", "turn"): "three", ("t2-demands", "to"): "us, nato",
+                 ("nordic-invitation", "when"): "tracks.nonexist >= 3"})
+    out = tmp_path / "security-talks-2021.toml"
+    lines = failing(capsys, sheet, "security-talks-2021", out)
+    nordic = row_of(openpyxl.load_workbook(sheet)["MSEL"], "nordic-invitation")
+    assert [line.split(": ", 2)[1] for line in lines] == sorted(
+        [f"MSEL!H{demands}", f"MSEL!B{trip_wire}", f"MSEL!D{nordic}"], key=lambda cell: int(cell.lstrip("MSEL!ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+    assert f"{sheet}: MSEL!B{trip_wire}: turn 'three' is not a whole number (1 to 6)" in lines
+    assert any(line.startswith(f"{sheet}: MSEL!H{demands}: to: unknown team 'nato'") for line in lines)
+    assert any(line.startswith(f"{sheet}: MSEL!D{nordic}: when: unknown track 'nonexist'") for line in lines)
+    assert not out.exists()
