@@ -285,6 +285,14 @@ def judge(d: Doctrine, s: Sight, effects: Effects) -> Judgement:
     return Judgement(value, serves, harms, crosses)
 
 
+def _sum(a: Effects, b: Effects) -> Effects:
+    """What two moves' effects do together: track deltas added, the later flag setting kept."""
+    tracks = dict(a.tracks)
+    for name, delta in b.tracks.items():
+        tracks[name] = tracks.get(name, 0) + delta
+    return Effects(tracks, {**a.flags, **b.flags})
+
+
 def _brief_bonus(d: Doctrine, kind: str) -> float:
     if d.brief is None or kind not in d.brief.favoured_kinds:
         return 0.0
@@ -393,7 +401,22 @@ def moves(d: Doctrine, s: Sight, seed: int) -> list[cmd.Command]:
             continue  # never a move that would cross our own red line
         score = j.value + _brief_bonus(d, lever.kind) - 0.6 * recent.count(lever.kind)
         scored.append((score, i, lever.kind, j))
-    chosen = _draw(rng, scored, left)
+    chosen: list[tuple[float, int, str, Judgement]] = []
+    together = Effects()  # what this turn's moves so far (entered, or chosen here) do between them
+    for m in s.own_moves:
+        if m.kind in scenario.move_kinds:
+            together = _sum(together, scenario.move_kinds[m.kind].effects)
+    if s.own_moves:
+        scored = [item for item in scored
+                  if not judge(d, s, _sum(together, scenario.move_kinds[item[2]].effects)).crosses]
+    while scored and len(chosen) < left:
+        [pick] = _draw(rng, scored, 1)
+        scored.remove(pick)
+        chosen.append(pick)
+        together = _sum(together, scenario.move_kinds[pick[2]].effects)
+        # never two moves that cross a red line between them, though neither would alone
+        scored = [item for item in scored
+                  if not judge(d, s, _sum(together, scenario.move_kinds[item[2]].effects)).crosses]
     out: list[cmd.Command] = []
     levers = {lever.kind: lever for lever in scenario.teams[d.team].position.levers}
     for _score, _i, kind_id, j in chosen:

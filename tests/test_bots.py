@@ -165,3 +165,22 @@ def test_the_facilitator_hands_a_team_to_the_bot_and_back():
     ]:
         with pytest.raises(error):
             game.act(command, actor)
+
+
+def test_the_bot_never_crosses_its_red_line_with_two_moves_that_each_stop_short_of_it():
+    kinds = {**MINIMAL.move_kinds, "mobilise": MoveKind("mobilise", "Mobilise", effects=Effects({"tension": 1}))}
+    blue = MINIMAL.teams["blue"]
+    two_hawks = attrs.evolve(
+        MINIMAL, info=attrs.evolve(MINIMAL.info, moves_per_turn=2), move_kinds=kinds,
+        teams={**MINIMAL.teams, "blue": attrs.evolve(blue, position=attrs.evolve(
+            blue.position, levers=[Lever("threaten", "Threaten.", "doc-a"), Lever("mobilise", "Mobilise.", "doc-a")]))})
+    game = batch.Game(two_hawks, 1)
+    to_moves(game)
+    game.state.ledger.tracks["tension"] = 7  # either move alone reaches 8; both reach 9, blue's red line 'war'
+    d = bots.doctrine(two_hawks, game.rules.conditions, "blue")
+    for seed in range(10):
+        played = [c.kind for c in bots.moves(d, bots.sight(game.state, "blue"), seed)]
+        assert len(played) == 1 and played[0] in ("threaten", "mobilise"), played
+    game.act(cmd.Submit("blue", "threaten", "Entered by its players before the hand-over"), "blue")
+    d_left = bots.moves(d, bots.sight(game.state, "blue"), 0)
+    assert d_left == [], d_left  # the players' threat and a mobilisation would cross it together
