@@ -57,3 +57,33 @@ async def test_a_key_pressed_before_the_hidden_tabs_have_come_waits_for_them(min
         await pilot.pause()
         assert app.screen.query_one("#tabs", TabbedContent).active == "tab-hotwash"
         assert app.focused is not None and app.focused.id == "note-text"
+
+
+@run_async
+async def test_a_team_inbox_comes_just_after_the_first_frame_and_then_follows_each_inject(minimal, monkeypatch):
+    from textual.widgets import Markdown
+
+    from exercise.tui.team import TeamScreen
+
+    play(minimal, (cmd.Advance(),))
+    at_mount: list[str] = []
+    mounted = TeamScreen.on_mount
+
+    def on_mount(self) -> None:
+        mounted(self)
+        at_mount.append(self.query_one("#inbox", Markdown).source)
+
+    monkeypatch.setattr(TeamScreen, "on_mount", on_mount)
+    app = make_app(minimal, "blue", poll=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        inbox = app.screen.query_one("#inbox", Markdown)
+        assert at_mount == [""], "no inbox paragraphs to parse and style before the first frame"
+        assert "An offer is made." in inbox.source and inbox.children, "then the inbox, at once"
+        from exercise.session import Session
+
+        with Session.open(minimal) as other:
+            other.act(cmd.DeliverInject(other.scenario.injects["local-warning"], []), "facilitator")
+        app.check_for_changes()
+        await pilot.pause()
+        assert inbox.source.count("###") == 2, "a new inject: the inbox follows at once"

@@ -178,6 +178,7 @@ class TeamScreen(ConsoleScreen):
             self.query_one(table, ShownTable).show_first(*first)  # what a narrow terminal must show first
         self._setup_deals()
         self._brief = self._inbox = None
+        self._painted = False
         self._injects: ById | None = None  # what show_view keeps of the whole record
         self._record = ById()
         self._proposals, self._mine = ById(), ById()  # what is current
@@ -247,7 +248,16 @@ class TeamScreen(ConsoleScreen):
                      f" — source: {d.source}\n\n{d.body.strip()}"
                      + ("\n\n**To discuss:**\n" + "\n".join(f"- {q}" for q in d.questions) if d.questions else "")
                      for d in reversed(injects)]
-            self.query_one("#inbox", Markdown).update("\n\n---\n\n".join(parts) or "Nothing delivered yet.")
+            inbox = self.query_one("#inbox", Markdown)
+            text = "\n\n---\n\n".join(parts) or "Nothing delivered yet."
+            if self._painted:
+                inbox.update(text)
+            else:  # the inbox is widgets of its own, a paragraph each: they come just after the first frame
+                def after_the_first_frame(text: str = text) -> None:
+                    self._painted = True
+                    inbox.update(text)
+
+                self.call_after_refresh(after_the_first_frame)
         mine = [p for p in view.proposals if self.team in p.parties]
         show_current(self.query_one("#proposals", DataTable), self._proposals, mine, touched, lambda p: [
             p.id, p.by, p.status.value, ", ".join(f"{t} {a.value}" for t, a in p.answers.items()),
