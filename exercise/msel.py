@@ -383,6 +383,39 @@ def _text_value(text: str) -> str:
     return text + "\n" if "\n" in text else text
 
 
+_REOPEN = ("open the CSV file again with the character set Unicode (UTF-8); LibreOffice headless: "
+           "--infilter=CSV:44,34,76")
+
+
+def misread(text: str) -> tuple[str, str] | None:
+    """(what a cell shows, what it said) if its text is UTF-8 read as Windows-1252 or Latin-1, else None.
+
+    A UTF-8 CSV file opened in a spreadsheet as Western text turns '—' into 'â€”' and its byte
+    order mark into 'ï»¿'; read back, that text would go into the scenario as it shows.
+    """
+    if text.isascii():
+        return None
+    for codec in ("cp1252", "latin-1"):
+        try:
+            fixed = text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        if fixed != text:
+            start = next(i for i, (a, b) in enumerate(zip(text, fixed)) if a != b)
+            end = start
+            while end < len(text) and not text[end].isascii():
+                end += 1
+            shown = text[start:end]
+            return shown[:12], shown.encode(codec).decode("utf-8", errors="replace")
+    return None
+
+
+def _misread_text(shown: str, meant: str) -> str:
+    meant = meant.replace("\ufeff", "")
+    was = f"'{meant}'" if meant else "the mark that begins a UTF-8 file"
+    return f"'{shown}' for {was}: UTF-8 text read as another character set"
+
+
 def read_header(header: list[Any]) -> tuple[dict[str, int], list[str], list[SheetProblem]]:
     """The columns of a header row (key -> index), the headers as written, and what is wrong."""
     headers = [cell_text(h).strip() for h in header]
@@ -391,6 +424,9 @@ def read_header(header: list[Any]) -> tuple[dict[str, int], list[str], list[Shee
     known = [c.header for c in COLUMNS]
     for i, text in enumerate(headers):
         if not text:
+            continue
+        if found := misread(text):
+            problems.append(SheetProblem(1, i, "", f"'{text[:40]}': {_misread_text(*found)} ({_REOPEN})"))
             continue
         key = column_key(text)
         if key is None:
@@ -527,6 +563,8 @@ class _Row:
             if isinstance(value, str) and (ch := first_control(value)):
                 self.bad(key, f"holds the control character {visible(ch)} (remove it: it would drive the players' "
                               "terminals)")
+            elif isinstance(value, str) and (found := misread(value)):
+                self.bad(key, f"holds {_misread_text(*found)} ({_REOPEN})")
         if self.problems:
             return None
         sheet = self.sheet

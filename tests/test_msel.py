@@ -527,3 +527,29 @@ def test_one_import_names_both_a_bad_cell_and_what_the_scenario_refuses_in_the_s
     assert any(line.startswith(f"{sheet}: MSEL!H{demands}: to: unknown team 'nato'") for line in lines)
     assert any(line.startswith(f"{sheet}: MSEL!D{nordic}: when: unknown track 'nonexist'") for line in lines)
     assert not out.exists()
+
+
+def test_a_utf8_csv_opened_as_western_text_is_named_not_imported_garbled(tmp_path, capsys):
+    # LibreOffice opens a CSV file as Windows-1252 unless told: the byte order mark shows as 'ï»¿'
+    # before 'id' and a dash as 'â€”'; importing that would put the garbled text in the scenario
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["MSEL"]
+    ws["A1"] = "\N{BYTE ORDER MARK}id".encode("utf-8").decode("cp1252")
+    wb.save(sheet)
+    out = tmp_path / "security-talks-2021.toml"
+    [line] = failing(capsys, sheet, "security-talks-2021", out)
+    assert line.startswith(f"{sheet}: MSEL!A1: 'ï»¿id': 'ï»¿' for the mark that begins a UTF-8 file: UTF-8 text read "
+                           "as another character set (open the CSV file again with the character set Unicode (UTF-8)")
+    ws["A1"] = "id"
+    ws.cell(row_of(ws, "t2-demands"), column(ws, "title")).value = "Moscow — demands".encode("utf-8").decode("cp1252")
+    wb.save(sheet)
+    [line] = failing(capsys, sheet, "security-talks-2021", out)
+    assert line.startswith(f"{sheet}: MSEL!I{row_of(ws, 't2-demands')}: title holds 'â€”' for '—': UTF-8 text read")
+    # text that is only accented, or typographic, is left alone
+    for text in ("Café — Kyiv’s «terms»", "Zürich", "naïve"):
+        assert msel.misread(text) is None
+    ws.cell(row_of(ws, "t2-demands"), column(ws, "title")).value = "Café — Kyiv’s «terms»"
+    wb.save(sheet)
+    assert import_(sheet, "security-talks-2021", out) == 0
+    assert load_scenario(out).injects["t2-demands"].title == "Café — Kyiv’s «terms»"
