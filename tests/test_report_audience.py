@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from exercise import bundled
 from exercise import commands as cmd
 from exercise import events as ev
 from exercise import reports
@@ -131,3 +132,29 @@ def test_the_end_state_reached_is_the_first_to_hold_and_the_report_says_so(tmp_p
     assert "End state reached: **War**." in text, "it held in play, so it is the outcome"
     assert "The first to hold during play is the one reached, even if it no longer holds when the game ends" in text
     assert "The first to hold during play is the outcome" in manual
+
+
+def test_a_deal_only_some_teams_saw_is_not_named_in_the_participants_report(tmp_path):
+    """A counter-proposal among three of the flagship's four teams (Europe is no party and never
+    saw it) became a deal and was violated: the participants' report leaves it out everywhere,
+    also where it is the cause of a change to a track (Europe saw the track move)."""
+    flagship = load_scenario(bundled.find_scenario("ukraine-ceasefire-2025"))
+    with Session.create(tmp_path / "g.session", flagship, seed=1) as s:
+        s.act(cmd.Advance())  # d1 tables p1 (parties: russia, ukraine, us)
+        s.act(cmd.Respond("us", "p1", ev.Answer.COUNTER, terms=["SECRET-COUNTER-TERM"],
+                          effects=Effects({"talks_momentum": 1})), "us")
+        counter = max(s.state.proposals)
+        for team in ("russia", "ukraine"):
+            s.act(cmd.Respond(team, counter, ev.Answer.ACCEPT), team)
+        s.act(cmd.Resolve(counter, "violated", by="russia"))
+        assert s.state.proposals[counter].status == "violated"
+        control, participants = render(s, "md", "control"), render(s, "md", "participants")
+    title = s.state.proposals[counter].title
+    assert f"deal {counter}: {title}" in control and f"deal {counter} violated by Russian Federation" in control
+    assert f"deal {counter}" not in participants and f"**{counter}**" not in participants, "no trace of the deal"
+    assert "SECRET-COUNTER-TERM" not in participants
+    assert "Outcome: **countered by United States in turn 1**" in participants, "the inject's offer: no (see p2)"
+    assert f"Outcome: **countered by United States in turn 1 (see {counter})**" in control
+    moved = participants[participants.index("### What moved them"):participants.index("## 6.")]
+    assert moved.count("| a deal not every team saw | talks_momentum +1 |") == 1
+    assert moved.count("| a deal not every team saw | talks_momentum -1 |") == 1, "the tracks still moved"

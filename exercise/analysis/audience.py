@@ -9,7 +9,8 @@ The participants' report is the one to share with the teams. It leaves out what
 - the control cell's own material: the MSEL queue (why an inject came, the entries never
   delivered), the injects skipped and why, the injects' expected actions;
 - injects sent to some teams only, and the proposals not every team could see, with their
-  answers and settlements;
+  answers and settlements; where such a deal (or its violation) moved a track or a flag, the
+  cause reads "a deal not every team saw";
 - log notes, the facilitator's and each team's own (a team sees only its own);
 - the evaluators' observations (``analysis.evaluation.for_participants`` says what of the
   evaluation the participants get).
@@ -46,11 +47,13 @@ from .results import (
 
 AUDIENCES = ("control", "participants")
 PRIVATE_RULING = "a private ruling"
+HIDDEN_DEAL = "a deal not every team saw"
 
 
 def _hide(text: str, private: dict[str, str]) -> str:
-    for cause in private:
-        text = text.replace(cause, PRIVATE_RULING)
+    """``text`` with every cause named in ``private`` replaced by what participants read instead."""
+    for cause, instead in private.items():
+        text = text.replace(cause, instead)
     return text
 
 
@@ -65,13 +68,18 @@ def _extreme(e: Extreme, private: dict[str, str]) -> Extreme:
 def for_participants(a: Analysis, scenario: Scenario, state: GameState) -> Analysis:
     """The analysis ``a`` with what is for control only left out (see the module's text)."""
     teams = list(scenario.teams)
-    private = {  # how the walk names a private ruling as a cause -> the move
-        f"ruling on {m.id} ({a.team_names.get(m.team, m.team)}: {m.headline})": m.id
+    private = {  # how the walk names a private ruling as a cause -> what participants read instead
+        f"ruling on {m.id} ({a.team_names.get(m.team, m.team)}: {m.headline})": PRIVATE_RULING
         for m in state.moves.values() if m.ruling is not None and not m.ruling.public
     }
     for_all = {d.id for d in state.deliveries.values() if all(d.reaches(team) for team in teams)}
     shown = {p.id for p in state.proposals.values()
              if all(visibility.sees_proposal(state, p, team) for team in teams)}
+    for p in state.proposals.values():  # a deal not every team saw, as the walk names it as a cause
+        if p.id not in shown:
+            by = a.team_names.get(p.violated_by, p.violated_by)
+            private[f"deal {p.id} violated by {by}: {p.title}"] = HIDDEN_DEAL
+            private[f"deal {p.id}: {p.title}"] = HIDDEN_DEAL
 
     def item(it: TimelineItemType) -> TimelineItemType | None:
         if isinstance(it, SkippedItem):
@@ -109,7 +117,9 @@ def for_participants(a: Analysis, scenario: Scenario, state: GameState) -> Analy
                red_lines=[evolve(r, episodes=_episodes(r.episodes, private)) for r in t.red_lines])
         for t in a.teams
     ]
-    proposals = [p for p in a.proposals if p.id in shown]
+    proposals = [p if not p.countered_by or p.countered_by in shown else  # a counter they never saw
+                 evolve(p, countered_by="", outcome_text=p.outcome_text.replace(f" (see {p.countered_by})", ""))
+                 for p in a.proposals if p.id in shown]
     counts = evolve(a.counts, injects_delivered=len(for_all), injects_skipped=0, proposals=len(proposals),
                     deals=sum(p.status == "deal" for p in proposals),
                     deals_violated=sum(p.status == "violated" for p in proposals))
