@@ -199,8 +199,11 @@ def status_text(view: View) -> str:
         lines.append(f"proposal {p.id} ({p.status}): {p.title} · parties {', '.join(p.parties)} · {answers}")
     for c in view.commitments:
         lines.append(f"commitment {c.id} ({c.status}): {c.team} {c.kind}: {c.text}")
+    words = {"objective": ("met", "no longer met"), "red_line": ("crossed", "no longer crossed"),
+             "end_state": ("reached", "no longer holds")}  # a red line that "holds" would read as not crossed
     for c in view.conditions:
-        lines.append(f"turn {c.turn}: {c.kind.replace('_', ' ')} {c.team + ' ' if c.team else ''}{c.item} {'holds' if c.holds else 'no longer holds'}")
+        said = words.get(c.kind, ("holds", "no longer holds"))[0 if c.holds else 1]
+        lines.append(f"turn {c.turn}: {c.kind.replace('_', ' ')} {c.team + ' ' if c.team else ''}{c.item} {said}")
     if view.scope == "now" and view.turn > 1:
         lines.append("(this turn, and what is still open from earlier ones: --all for the whole record)")
     if view.end_state:
