@@ -108,3 +108,25 @@ async def test_the_evaluator_marks_expected_actions_from_the_console(game):
     with Session.open(game) as session:
         marks = [e for e in session.events() if isinstance(e, ev.ExpectedActionMarked)]
         assert [(m.delivery, m.action, m.status, m.team, m.author) for m in marks] == [("d1", 2, "partly", "europe", "evaluator")]
+
+
+@run_async
+async def test_f1_and_the_question_mark_show_the_evaluator_every_key_of_its_console(game):
+    from exercise.tui.help import HelpScreen
+
+    app = make_app(game, cmd.EVALUATOR, poll=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen), "F1 opens the help, as in the other consoles"
+        text = app.screen.text()
+        for key, what in [("o", "observation form"), ("r", "rating form"), ("e", "expected actions"),
+                          ("m", "met"), ("p", "partly"), ("n", "not met")]:
+            assert any(line.startswith(f"{key}:") and what in line for line in text.splitlines()), (key, what)
+        assert "Ctrl+Q" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, EvaluatorScreen)
+        await pilot.press("question_mark")  # where no text field has the focus
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Input, Label, RichLog, Select, St
 
 from .. import commands as cmd
 from ..narrate import describe
+from .help import FORMS, HelpScreen, key_rows
 from .widgets import (
     ConsoleHeader,
     ConsoleScreen,
@@ -53,6 +54,8 @@ class EvaluatorScreen(ConsoleScreen):
     EvaluatorScreen.-narrow #sidebar { display: none; }
     """
     BINDINGS = [
+        Binding("f1", "help", "Help", priority=True, tooltip="Every key of this console"),
+        Binding("question_mark", "help", "Help", show=False),
         Binding("o", "observe", "Observe", tooltip="To the observation form"),
         Binding("r", "rate", "Rate", tooltip="To the rating form of the highlighted objective"),
         Binding("e", "expected", "Expected actions", tooltip="To the injects' expected actions (m, p, n mark them)"),
@@ -203,3 +206,26 @@ class EvaluatorScreen(ConsoleScreen):
 
     def action_log(self) -> None:
         self.query_one("#log", RichLog).focus()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen("Keys: the evaluator's console", EVALUATOR_HELP, [
+            ("Anywhere in this console (one-letter keys: where no text field has the focus)",
+             key_rows(self.app, self.BINDINGS)),
+            ("In the expected actions of the injects (e)", key_rows(self.app, ExpectedTable.BINDINGS)),
+            ("In forms and dialogs", FORMS),
+        ]))
+
+
+EVALUATOR_HELP = """\
+The exercise objectives are at the top, with their ratings and how many observations each has; \
+highlighting one chooses it in the forms below. o goes to the observation form: choose the \
+objective, the kind (observation, strength, area for improvement), the inject and the team it is \
+about, type it, and Enter records it. r goes to the rating form: choose P, S, M or U, write the \
+rationale, and Enter rates the objective chosen (a later rating replaces an earlier one).
+
+e goes to the expected actions of the injects delivered: m, p and n mark the highlighted one met, \
+partly or not met, for the team chosen in the observation form (or for the players as a whole). \
+The log below shows the session as control sees it. The executive summary, key findings and the \
+improvement plan are written with 'exercise evaluate SESSION summary|finding|plan'.
+
+One-letter keys are typed into a text field while it has the focus: Escape leaves the field."""
