@@ -436,6 +436,8 @@ def _import(args: argparse.Namespace, fmt: str) -> int:
     made_up = f"; ids made up for new rows: {', '.join(imported.made_up)}" if imported.made_up else ""
     print(f"wrote {out}: {scenario.info.id} with the {len(imported.entries)} MSEL entries of {args.sheet}"
           f"{renamed}{made_up}")
+    for note in imported.notes:
+        print("note: " + sheet.say(note.row, note.column, note.header, note.message))
     try:
         loading.load_scenario(out)
     except loading.LoadError:

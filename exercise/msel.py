@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from attrs import frozen
+from attrs import Factory, frozen
 
 from . import model
 from .text import first_control, visible
@@ -354,6 +354,7 @@ class Imported:
     columns: dict[str, int]  # column key -> index
     headers: list[str]
     injects: dict[str, dict[str, Any]]  # the scenario's own [injects] tables that rows changed, as they now are
+    notes: list[SheetProblem] = Factory(list)  # not wrong, but worth saying: a clock time inside a turn
 
 
 def _loose(value: Any) -> Any:
@@ -482,7 +483,8 @@ def import_rows(
         elif entry is not None:
             entries.append(entry)
             entry_rows.append(number)
-    return Imported(entries, entry_rows, sheet.made_up, columns, headers, sheet.changed_injects), problems
+    notes = [n for n in sheet.notes if n.row in entry_rows]
+    return Imported(entries, entry_rows, sheet.made_up, columns, headers, sheet.changed_injects, notes), problems
 
 
 class _Sheet:
@@ -504,6 +506,7 @@ class _Sheet:
         self.taken = set(column("id")) | set(self.injects)  # ids a made-up id must not take
         self.sent = Counter(column("inject"))  # how many rows send each inject
         self.made_up: list[str] = []
+        self.notes: list[SheetProblem] = []
         self.changed_injects: dict[str, dict[str, Any]] = {}
 
     def make_up_id(self, turn: int | None, inject_id: str) -> str:
@@ -654,16 +657,30 @@ class _Row:
                               f"{info.turn_duration})")
             return turn
         if turn is None or turn == clock_turn:
+            self.inside_turn(minutes, clock_turn)
             return clock_turn
         # They disagree: the one the facilitator changed since the export wins; both changed must agree.
         was = self.sheet.originals.get(self.text("id").lower(), {}).get("turn")
         if was is not None and clock_turn == was:
             return turn  # the turn was changed
         if was is not None and turn == was:
+            self.inside_turn(minutes, clock_turn)
             return clock_turn  # the clock was changed
         self.bad("clock", f"'{shown}' falls in turn {clock_turn}, but the turn says {turn} (make them agree, or "
                           "clear one)")
         return turn
+
+    def inside_turn(self, minutes: int, turn: int) -> None:
+        """Say so when a clock time falls inside a turn: the entry is queued as that turn begins."""
+        per_turn = self.sheet.per_turn
+        assert per_turn is not None
+        begins = clock_text(turn, per_turn)
+        if minutes != (turn - 1) * per_turn:
+            index = self.columns["clock"]
+            self.sheet.notes.append(SheetProblem(
+                self.number, index, self.sheet.headers[index],
+                f"'{self.text('clock')[:40]}' falls in turn {turn} ({begins} to {clock_text(turn + 1, per_turn)}): "
+                f"the inject is queued as turn {turn} begins, at {begins} (the scenario keeps the turn, not the time)"))
 
     def forget_inject_of(self, entry_id: str) -> None:
         """Blank the cells that still show the inject the entry sent before (the row sends another now)."""

@@ -553,3 +553,18 @@ def test_a_utf8_csv_opened_as_western_text_is_named_not_imported_garbled(tmp_pat
     wb.save(sheet)
     assert import_(sheet, "security-talks-2021", out) == 0
     assert load_scenario(out).injects["t2-demands"].title == "Café — Kyiv’s «terms»"
+
+
+def test_a_clock_time_inside_a_turn_is_noted_as_the_turn_it_is_queued_in(tmp_path, capsys):
+    # the scenario keeps turns: D+1 09:00 in a game of two-week turns goes out as turn 1 begins
+    sheet = export(tmp_path, "security-talks-2021", "msel.xlsx")
+    edit(sheet, {("t3-trip-wire", "clock"): "D+1 09:00", ("t2-demands", "clock"): "D+28"})
+    out = tmp_path / "security-talks-2021.toml"
+    capsys.readouterr()
+    assert import_(sheet, "security-talks-2021", out) == 0
+    lines = capsys.readouterr().out.splitlines()
+    row = row_of(openpyxl.load_workbook(sheet)["MSEL"], "t3-trip-wire")
+    assert lines[1:] == [f"note: {sheet}: MSEL!C{row}: clock 'D+1 09:00' falls in turn 1 (D+0 to D+14): the inject "
+                         "is queued as turn 1 begins, at D+0 (the scenario keeps the turn, not the time)"]
+    turns = {e.id: e.turn for e in load_scenario(out).msel}
+    assert turns["t3-trip-wire"] == 1 and turns["t2-demands"] == 3
