@@ -19,7 +19,7 @@ def _team_name(team_id: str) -> str:
 
 def _team(team_id: str, others: list[str], first: bool) -> str:
     name = _team_name(team_id)
-    target = others[0] if others else team_id
+    target = _team_name(others[0]) if others else "the other side"  # a team of its own: no one else to name
     c = (lambda text: text) if first else (lambda text: "")  # explain each field once, at the first team
     return f"""
 # ===== {name} {"=" * max(3, 80 - len(name) - 8)}
@@ -63,7 +63,7 @@ source = "doc-1"
 
 [[teams.{team_id}.position.levers]]
 kind = "threaten"
-text = "TODO: what {name} can threaten {_team_name(target)} with."
+text = "TODO: what {name} can threaten {target} with."
 source = "doc-1"
 
 [[teams.{team_id}.position.levers]]

@@ -57,6 +57,9 @@ def test_teams_option_names_the_teams(tmp_path, capsys):
     assert set(scenario.injects["truce-offer"].proposal.parties) == {"us", "russia", "ukraine"}
     assert main(["new", "solo", "-o", str(tmp_path), "--teams", "ukraine"]) == 0
     assert list(load_scenario(tmp_path / "solo.toml").teams) == ["ukraine"]
+    # a team of its own is not told to threaten itself
+    assert "Ukraine can threaten Ukraine" not in (tmp_path / "solo.toml").read_text()
+    assert "what Ukraine can threaten the other side with" in (tmp_path / "solo.toml").read_text()
 
 
 def test_show_works_on_the_scaffold(tmp_path):
