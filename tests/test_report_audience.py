@@ -158,3 +158,27 @@ def test_a_deal_only_some_teams_saw_is_not_named_in_the_participants_report(tmp_
     moved = participants[participants.index("### What moved them"):participants.index("## 6.")]
     assert moved.count("| a deal not every team saw | talks_momentum +1 |") == 1
     assert moved.count("| a deal not every team saw | talks_momentum -1 |") == 1, "the tracks still moved"
+
+
+def test_the_evaluators_strengths_and_areas_open_control_report_but_not_the_participants(tmp_path):
+    """HSEEP's major strengths and primary areas for improvement come from the evaluators too: in
+    the control report an observation of a strength (or an area for improvement) is listed there,
+    not only in section 10, so 'None' is never said while one was recorded."""
+    flagship = load_scenario(bundled.find_scenario("ukraine-ceasefire-2025"))
+    with Session.create(tmp_path / "g.session", flagship, seed=1) as s:
+        s.act(cmd.Advance())
+        s.act(cmd.Observe("credible-pressure", "EVAL-STRENGTH", "strength", "d1", "us"), cmd.EVALUATOR)
+        s.act(cmd.Observe("coordinate-ceasefire-answer", "EVAL-AREA", "improvement"), cmd.EVALUATOR)
+        s.act(cmd.Observe("coordinate-ceasefire-answer", "EVAL-PLAIN"), cmd.EVALUATOR)
+        control, participants = render(s, "md", "control"), render(s, "md", "participants")
+
+    def part(text: str, heading: str) -> str:
+        start = text.index(heading + "\n")
+        return text[start:text.index("\n#", start + len(heading))]
+
+    strengths, areas = part(control, "### Major strengths"), part(control, "### Primary areas for improvement")
+    assert "- EVAL-STRENGTH (United States, turn 1; observed by the evaluator, o1)" in strengths
+    assert "None" not in strengths and "EVAL-AREA" not in strengths and "EVAL-PLAIN" not in strengths
+    assert "- EVAL-AREA (turn 1; observed by the evaluator, o2)" in areas and "None" not in areas
+    assert "None recorded in the hotwash." in part(participants, "### Major strengths")
+    assert "EVAL-" not in participants
