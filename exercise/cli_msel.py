@@ -2,7 +2,8 @@
 
 ``export SCENARIO -o msel.xlsx|msel.csv`` writes one row per [[msel]] entry, with the inject it
 sends; ``import FILE --scenario S -o NEW.toml`` writes the scenario with its MSEL replaced by
-the sheet's rows (everything else is kept), once the result validates. The conversion itself
+the sheet's rows (everything else is kept, with the author's comments and layout), once the
+result validates. The conversion itself
 is ``exercise.msel``; this module reads and writes the files.
 
 Exit codes: 0 written; 1 invalid input (a scenario that does not load, a sheet with a bad cell,
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -360,6 +362,62 @@ def _read_csv(path: Path) -> _Sheet:
     return _Sheet(path, records[0], [(i, r) for i, r in enumerate(records[1:], 2)], None)
 
 
+_HEADER = re.compile(r"^[ \t]*\[(\[?)[ \t]*([^\[\]\n]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
+_SCENARIO_ID = re.compile(r'^([ \t]*id[ \t]*=[ \t]*)"[^"\n]*"', re.MULTILINE)
+
+
+def _keep_layout(path: Path, new: dict[str, Any], injects: dict[str, dict[str, Any]]) -> str | None:
+    """The scenario's own text with only its MSEL (and the injects rows changed) written anew.
+
+    The author's comments and layout stay: the [[msel]] tables (and each changed [injects.ID])
+    are cut out and the new ones put where the first of them stood. None when the file is not
+    laid out so (an inline MSEL, a header inside a string...): the result must read back as
+    exactly ``new``, else the caller writes the data plainly.
+    """
+    import tomllib
+
+    import tomli_w
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except (OSError, UnicodeDecodeError):
+        return None
+    heads = [(i, m.group(2).replace(" ", "").replace('"', "")) for i, line in enumerate(lines)
+             if (m := _HEADER.match(line.rstrip("\r\n")))]
+    replaced = {"msel": tomli_w.dumps({"msel": new["msel"]}, multiline_strings=True)}
+    for inject_id in injects:
+        replaced[f"injects.{inject_id}"] = tomli_w.dumps({"injects": {inject_id: new["injects"][inject_id]}},
+                                                         multiline_strings=True)
+    out: list[str] = lines[:heads[0][0]] if heads else list(lines)
+    placed: set[str] = set()
+    for n, (start, key) in enumerate(heads):
+        end = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
+        owner = next((k for k in replaced if key == k or key.startswith(k + ".")), None)
+        if owner is None:
+            out += lines[start:end]
+            continue
+        body = lines[start:end]
+        tail = len(body)  # the comments and blank lines after a cut table belong to what follows
+        while tail > 1 and (not body[tail - 1].strip() or body[tail - 1].lstrip().startswith("#")):
+            tail -= 1
+        if owner not in placed:
+            placed.add(owner)
+            out.append(replaced[owner] + ("\n" if body[tail:] and body[tail].strip() else ""))
+        following = heads[n + 1][1] if n + 1 < len(heads) else ""
+        if not (following == owner or following.startswith(owner + ".")):
+            out += body[tail:]  # comments between two of the cut tables went with them
+    text = "".join(out)
+    if "msel" not in placed and new["msel"]:
+        text = text.rstrip("\n") + "\n\n" + replaced["msel"]
+    try:
+        if new["scenario"]["id"] != tomllib.loads(text)["scenario"]["id"]:  # named after the new file
+            text = _SCENARIO_ID.sub(lambda m: m.group(1) + tomli_w.dumps({"id": new["scenario"]["id"]})[5:].strip(),
+                                    text, count=1)
+        return text if tomllib.loads(text) == new else None
+    except (tomllib.TOMLDecodeError, KeyError, TypeError):
+        return None
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     try:
         fmt = _format(args.sheet, "FILE")
@@ -429,7 +487,7 @@ def _import(args: argparse.Namespace, fmt: str) -> int:
             print(line, file=sys.stderr)
         raise _Failed(f"{len(lines)} problem(s) in {args.sheet}; nothing was written")
     try:
-        text = tomli_w.dumps(new, multiline_strings=True)
+        text = _keep_layout(path, new, imported.injects) or tomli_w.dumps(new, multiline_strings=True)
     except (TypeError, ValueError) as exc:  # pragma: no cover - the data came from TOML and the sheet's text
         raise _Failed(f"{out}: cannot be written as TOML ({exc})") from None
     _write(out, text.encode("utf-8"), args.force)

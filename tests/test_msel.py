@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import tomli_w
 
 from exercise import bundled, msel
 from exercise.cli import main
@@ -522,7 +523,7 @@ def test_one_import_names_both_a_bad_cell_and_what_the_scenario_refuses_in_the_s
     lines = failing(capsys, sheet, "security-talks-2021", out)
     nordic = row_of(openpyxl.load_workbook(sheet)["MSEL"], "nordic-invitation")
     assert [line.split(": ", 2)[1] for line in lines] == sorted(
-        [f"MSEL!H{demands}", f"MSEL!B{trip_wire}", f"MSEL!D{nordic}"], key=lambda cell: int(cell.lstrip("MSEL!ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+        [f"MSEL!H{demands}", f"MSEL!B{trip_wire}", f"MSEL!D{nordic}"], key=lambda cell: int(cell[6:]))
     assert f"{sheet}: MSEL!B{trip_wire}: turn 'three' is not a whole number (1 to 6)" in lines
     assert any(line.startswith(f"{sheet}: MSEL!H{demands}: to: unknown team 'nato'") for line in lines)
     assert any(line.startswith(f"{sheet}: MSEL!D{nordic}: when: unknown track 'nonexist'") for line in lines)
@@ -542,7 +543,7 @@ def test_a_utf8_csv_opened_as_western_text_is_named_not_imported_garbled(tmp_pat
     assert line.startswith(f"{sheet}: MSEL!A1: 'ï»¿id': 'ï»¿' for the mark that begins a UTF-8 file: UTF-8 text read "
                            "as another character set (open the CSV file again with the character set Unicode (UTF-8)")
     ws["A1"] = "id"
-    ws.cell(row_of(ws, "t2-demands"), column(ws, "title")).value = "Moscow — demands".encode("utf-8").decode("cp1252")
+    ws.cell(row_of(ws, "t2-demands"), column(ws, "title")).value = "Moscow — demands".encode().decode("cp1252")
     wb.save(sheet)
     [line] = failing(capsys, sheet, "security-talks-2021", out)
     assert line.startswith(f"{sheet}: MSEL!I{row_of(ws, 't2-demands')}: title holds 'â€”' for '—': UTF-8 text read")
@@ -568,3 +569,37 @@ def test_a_clock_time_inside_a_turn_is_noted_as_the_turn_it_is_queued_in(tmp_pat
                          "is queued as turn 1 begins, at D+0 (the scenario keeps the turn, not the time)"]
     turns = {e.id: e.turn for e in load_scenario(out).msel}
     assert turns["t3-trip-wire"] == 1 and turns["t2-demands"] == 3
+
+
+def test_the_authors_comments_and_layout_outside_the_msel_survive_an_import(tmp_path, capsys):
+    # exercise new writes a comment on every field; importing an edited MSEL must not strip them
+    assert main(["new", "border-crisis", "-o", str(tmp_path)]) == 0
+    scenario = tmp_path / "border-crisis.toml"
+    original = scenario.read_text()
+    sheet = tmp_path / "msel.csv"
+    assert main(["msel", "export", str(scenario), "-o", str(sheet)]) == 0
+    rows = read_csv(sheet)
+    rows[csv_index(rows, "t1-opening")][rows[0].index("turn")] = "3"
+    rows[csv_index(rows, "t1-opening")][rows[0].index("title")] = "Shots across the river"  # an override
+    write_csv(sheet, rows)
+    out = tmp_path / "new" / "border-crisis.toml"
+    out.parent.mkdir()
+    assert main(["msel", "import", str(sheet), "--scenario", str(scenario), "-o", str(out)]) == 0
+    text = out.read_text()
+    comments = [line for line in original.splitlines() if line.lstrip().startswith("#")]
+    assert comments and all(line in text.splitlines() for line in comments)
+    assert text.split("[[msel]]")[0] == original.split("[[msel]]")[0]  # all before the MSEL, byte for byte
+    assert text.split("[end_states.peace]")[1] == original.split("[end_states.peace]")[1]
+    new = load_scenario(out)
+    assert new.msel[0].turn == 3 and new.injects[new.msel[0].inject].title == "Shots across the river"
+    # a file laid out otherwise (the MSEL as an inline array) is written plainly, with the same data
+    inline = tmp_path / "inline" / "border-crisis.toml"
+    inline.parent.mkdir()
+    data = tomllib.loads(original)
+    inline.write_text("msel = [" + ", ".join(f'{{id = "{e["id"]}", inject = "{e["inject"]}", turn = 1}}'
+                                             for e in data["msel"]) + "]\n"
+                      + tomli_w.dumps({k: v for k, v in data.items() if k != "msel"}))
+    out2 = tmp_path / "new2" / "border-crisis.toml"
+    out2.parent.mkdir()
+    assert main(["msel", "import", str(sheet), "--scenario", str(inline), "-o", str(out2)]) == 0
+    assert load_scenario(out2).msel[0].turn == 3
