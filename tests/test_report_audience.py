@@ -182,3 +182,13 @@ def test_the_evaluators_strengths_and_areas_open_control_report_but_not_the_part
     assert "- EVAL-AREA (turn 1; observed by the evaluator, o2)" in areas and "None" not in areas
     assert "None recorded in the hotwash." in part(participants, "### Major strengths")
     assert "EVAL-" not in participants
+
+
+def test_appendix_a_does_not_say_every_plan_item_is_a_hotwash_note(tmp_path):
+    with Session.create(tmp_path / "g.session", MINIMAL) as s:
+        s.act(cmd.End("time"))
+        s.act(cmd.RecordPlanItem("", 0, {"issue": "No playbook", "action": "Write one"}))  # not a note
+        text = render(s, "md", "control")
+    assert "Each improvement-plan item is a hotwash note" not in text
+    assert "Each hotwash note of category 'plan' is an improvement-plan item" in text
+    assert "| 1 | — | No playbook | Write one |" in text

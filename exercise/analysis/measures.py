@@ -56,8 +56,8 @@ MEASURES = {
         "easily, so read the share together with the moves."
     ),
     "plan": (
-        "Each improvement-plan item is a hotwash note of category 'plan'. Written as 'ISSUE :: "
-        "CORRECTIVE ACTION' it gives both; otherwise the note is the corrective action and the issue "
+        "Each hotwash note of category 'plan' is an improvement-plan item (control may add others, "
+        "with HSEEP's columns). Written as 'ISSUE :: CORRECTIVE ACTION' it gives both; otherwise the note is the corrective action and the issue "
         "is the earliest area for improvement noted before it about the same team (or about no team) "
         "that no earlier plan item has taken, so areas and actions pair in the order they were "
         "written; once all are taken, a further action goes with the latest of them."
