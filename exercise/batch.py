@@ -423,6 +423,10 @@ Progress = Callable[[int, int], None]
 # --- running many: here, on a local process pool, or on a Dask cluster ------------------------------
 
 
+CONNECT_WAIT = 10.0  # seconds to wait for a Dask scheduler to answer
+WORKER_WAIT = 10.0  # seconds to wait for a Dask cluster to have a worker before giving up
+
+
 class RunError(Exception):
     """Runs that cannot be made (no Dask, a scheduler out of reach); the message is one line."""
 
@@ -504,16 +508,44 @@ def run_many(job: Callable[[int], Any], runs: int, workers: int = 1, scheduler: 
     return [results[i] for i in range(runs)]
 
 
+def _connect(client_class: Any, scheduler: str) -> Any:
+    """A client of the scheduler at ``scheduler``, or RunError within about ``CONNECT_WAIT`` seconds.
+
+    A probe first, with a deadline of its own: a client that reached something other than a
+    Dask scheduler (a web server, the scheduler's own dashboard port) can wait for the
+    handshake far past its timeout.
+    """
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def probe() -> None:
+        comm = await asyncio.wait_for(connect(scheduler, timeout=CONNECT_WAIT), CONNECT_WAIT + 1)
+        await comm.close()
+
+    try:
+        asyncio.run(probe())
+        return client_class(scheduler, timeout=f"{CONNECT_WAIT:g}s")
+    except asyncio.TimeoutError:
+        raise RunError(f"no Dask scheduler answered at {scheduler} within {CONNECT_WAIT:g} s "
+                       "(is that the scheduler's port, not its dashboard's?)") from None
+    except Exception as exc:  # refused, timed out, a bad address, or something there that is not Dask
+        why = str(exc).strip() or f"what answered does not speak Dask's protocol: {type(exc).__name__}"
+        raise RunError(f"cannot reach the Dask scheduler at {scheduler} ({why})") from None
+
+
 def _run_on_dask(job: Callable[[int], Any], runs: int, scheduler: str, tick: Callable[[], None]) -> list[Any]:
     try:
         from distributed import Client, as_completed
     except ImportError:
         raise RunError("--scheduler needs Dask: pip install 'exercise[dask]' (dask and distributed)") from None
+    client = _connect(Client, scheduler)
     try:
-        client = Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise RunError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
-    try:
+        try:
+            client.wait_for_workers(1, timeout=WORKER_WAIT)
+        except TimeoutError:
+            raise RunError(f"the Dask scheduler at {scheduler} has no workers after {WORKER_WAIT:g} s "
+                           f"(start some: dask worker {scheduler})") from None
         shared = client.scatter(job, broadcast=True)
         futures = client.map(_run_job, range(runs), job=shared, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
