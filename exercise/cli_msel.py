@@ -435,7 +435,7 @@ def _import(args: argparse.Namespace, fmt: str) -> int:
     import tomli_w
 
     from . import loading
-    from .msel import import_rows, where_in_sheet
+    from .msel import column_of_field, import_rows, where_in_sheet
 
     sheet = _read_xlsx(args.sheet) if fmt == "xlsx" else _read_csv(args.sheet)
     path, raw, scenario, library = _scenario(args.scenario, args.library)
@@ -479,6 +479,12 @@ def _import(args: argparse.Namespace, fmt: str) -> int:
             column = imported.columns.get(key) if key else None
             header = imported.headers[column] if column is not None else field or (key or "")
             message = f"{field}: {problem.message}" if column is not None and field else problem.message
+            if key == "inject" and field and (other := column_of_field(field)) in imported.columns:
+                # the inject as it is does not fit; the row may send it with that field its own
+                name = imported.headers[imported.columns[other]]
+                where = (f"column {name}" if sheet.sheet is None else
+                         sheet.place(row, imported.columns[other]).rsplit("!", 1)[-1])
+                message += f"; or send it with this row's own {name} in {where} (- for none)"
             if column is not None and (row, column) in said:
                 continue  # one line per cell: the loader may say the same thing twice (a source both cited and unknown)
             said.add((row, column))

@@ -821,6 +821,14 @@ _PATH_KEYS = {
 }
 
 
+def column_of_field(field: str) -> str | None:
+    """The column that overrides an inject's field (``proposal.effects.flags.x`` -> proposal_effects), if any."""
+    rest = ".override." + field
+    best = max((p for p in _PATH_KEYS if p.startswith(".override.") and (rest == p or rest.startswith((p + ".", p + "[")))),
+               key=len, default=None)
+    return _PATH_KEYS[best] if best else None
+
+
 def where_in_sheet(path: str) -> tuple[int, str | None, str] | None:
     """(entry index, column key or None, the field it is about) for a loader path into the MSEL, else None.
 

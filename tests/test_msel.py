@@ -603,3 +603,22 @@ def test_the_authors_comments_and_layout_outside_the_msel_survive_an_import(tmp_
     out2.parent.mkdir()
     assert main(["msel", "import", str(sheet), "--scenario", str(inline), "-o", str(out2)]) == 0
     assert load_scenario(out2).msel[0].turn == 3
+
+
+def test_a_library_inject_that_sets_a_flag_the_scenario_lacks_says_which_cell_can_send_it_without(tmp_path, capsys):
+    # nordic-nato-invitation (from 2021) sets nordic_nato_invitation, which the flagship has not
+    sheet = export(tmp_path, "ukraine-ceasefire-2025", "msel.csv")
+    rows = read_csv(sheet)
+    new = [""] * len(rows[0])
+    new[rows[0].index("inject")], new[rows[0].index("turn")] = "nordic-nato-invitation", "2"
+    write_csv(sheet, [*rows, new])
+    out = tmp_path / "ukraine-ceasefire-2025.toml"
+    [line] = failing(capsys, sheet, "ukraine-ceasefire-2025", out)
+    assert line.startswith(f"{sheet}: row {len(rows) + 1}, column inject: proposal.effects.flags.nordic_nato_invitation: "
+                           "unknown flag 'nordic_nato_invitation'")
+    assert line.endswith("; or send it with this row's own proposal effects in column proposal effects (- for none)")
+    new[rows[0].index("proposal effects")] = "ukraine_in_nato=true"
+    write_csv(sheet, [*rows, new])
+    assert import_(sheet, "ukraine-ceasefire-2025", out) == 0
+    scenario = load_scenario(out)
+    assert scenario.injects[scenario.msel[-1].inject].proposal.effects.flags == {"ukraine_in_nato": True}
