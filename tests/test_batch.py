@@ -261,3 +261,11 @@ def test_a_bot_run_without_a_brief_keeps_the_one_its_team_was_handed_with(capsys
     with Session.open(live) as s:
         assert s.state.bots["us"] == brief
         assert all(f"'{UKRAINE.teams['us'].position.advisors[1].title}'" in m.detail for m in s.state.moves.values())
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_whatif_says_when_nothing_was_rolled_and_when_the_game_is_not_over(capsys, live, fmt):
+    code, text, _ = run(capsys, "whatif", live, "--runs", "3", "--workers", "1", "--format", fmt)
+    assert code == 0 and "No ruling has been rolled by dice yet" in text
+    assert "held up under other dice" not in text  # with no dice there is no luck to measure
+    assert "so far" in text  # turn 1 of 7: what happened is what has happened yet
