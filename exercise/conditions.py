@@ -46,6 +46,14 @@ def _unknown_names(tree: nodes.Node, tracks: Collection[str], flags: Collection[
     return problems
 
 
+def _example(tracks: Mapping[str, int], flags: Mapping[str, bool]) -> str:
+    """A condition over this scenario's own names, to show what one looks like."""
+    parts = [f"tracks.{next(iter(tracks))} >= 5"] if tracks else ["turn >= 3"]
+    if flags:
+        parts.append(f"not flags.{next(iter(flags))}")
+    return " and ".join(parts)
+
+
 def compile_condition(
     text: str, tracks: Mapping[str, int], flags: Mapping[str, bool], turn: int = 1
 ) -> Condition:
@@ -58,7 +66,7 @@ def compile_condition(
         tree = Parser(_env, text, state="variable").parse_expression()
         compiled = _env.compile_expression(text)
     except TemplateSyntaxError as exc:
-        raise ConditionError(f"condition does not parse: {exc.message}") from None
+        raise ConditionError(f"condition does not parse: {exc.message} (write for example {_example(tracks, flags)})") from None
     problems = _unknown_names(tree, tracks, flags)
     if problems:
         raise ConditionError("; ".join(problems))

@@ -244,7 +244,9 @@ def test_csv_errors_name_the_row_and_column(tmp_path, capsys):
      "G{row}: inject: no inject 'moscow-demand' in [injects] or the library (did you mean 'moscow-demands'?)"),
     ("t2-demands", {"to": "us, rusia"}, "H{row}: to: unknown team 'rusia' (did you mean 'russia'?)"),
     ("nordic-invitation", {"when": "tracks.escalaton >= 7"}, "D{row}: when: unknown track 'escalaton'"),
-    ("nordic-invitation", {"when": "tracks.escalation >="}, "D{row}: when: condition does not parse"),
+    ("nordic-invitation", {"when": "tracks.escalation >>"},
+     "D{row}: when: condition does not parse: unexpected '>' (write for example tracks.escalation >= 5 and not "
+     "flags.talks_open)"),
     ("talks-offer", {"after move": "strike-first"}, "E{row}: after move: unknown move kind 'strike-first'"),
     ("t2-demands", {"kind": "spooky"}, "L{row}: kind 'spooky' is not a kind of inject (one of diplomatic, military"),
     ("t2-demands", {"effects": "escalation plus one"}, "T{row}: effects 'escalation plus one' is not an effect"),
