@@ -130,3 +130,32 @@ async def test_f1_and_the_question_mark_show_the_evaluator_every_key_of_its_cons
         await pilot.press("question_mark")  # where no text field has the focus
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+@run_async
+async def test_the_facilitator_chooses_who_the_report_is_for_in_its_dialog(game):
+    """The console's report is control's unless the facilitator asks for the participants' one,
+    the one to hand to the teams (no private ruling, note or observation)."""
+    from textual.widgets import Select, Static
+
+    from exercise.tui.report import ReportScreen
+
+    with Session.open(game) as session:
+        session.act(cmd.Observe("credible-pressure", "EVAL-ONLY-OBSERVATION"), cmd.EVALUATOR)
+    app = make_app(game, "facilitator", poll=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        assert app.screen.query_one("#report-audience", Select).value == "control"
+        await choose(pilot, "#report-audience", "participants")
+        path = app.screen.query_one("#report-path", Input).value
+        assert path.endswith("e-participants-report.html"), path
+        await pilot.click("#report-write")
+        for _ in range(150):
+            await pilot.pause(0.1)
+            if str(app.screen.query_one("#report-result", Static).render()).startswith("Written"):
+                break
+    text = (game.parent / "e-participants-report.html").read_text(encoding="utf-8")
+    assert "After-Action Report" in text and "participants: what every team may see" in text
+    assert "EVAL-ONLY-OBSERVATION" not in text
