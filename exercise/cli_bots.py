@@ -222,21 +222,34 @@ def _workers(args: argparse.Namespace) -> int:
     return args.workers or max(1, os.cpu_count() or 1)
 
 
+_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
+
+
 def _format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    if args.output and Path(args.output).suffix.lower() in (".html", ".htm"):
-        return "html"
-    return "md"
+    """md, html or json, from --json, --format and -o's suffix; ValueError (a one-line usage error) if they clash."""
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    by_name = _SUFFIXES.get(suffix)
+    if args.output and by_name is None and not (args.format or args.json):
+        raise ValueError(f"-o {args.output}: name a .md, .html or .json file, or give --format md|html")
+    wanted = "json" if args.json else args.format or by_name or "md"
+    if by_name and by_name != wanted:
+        given = "--json" if args.json else f"--format {wanted}"
+        raise ValueError(f"-o {args.output}: {given} writes {wanted.upper() if wanted != 'md' else 'Markdown'}, "
+                         f"not {suffix} (name the file .{wanted})")
+    return wanted
 
 
 def _emit(args: argparse.Namespace, summary: dict, kind: str) -> int:
     from .batch_report import render
 
-    if args.json:
+    try:
+        fmt = _format(args)
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    if fmt == "json":
         text = json.dumps(summary, indent=1, ensure_ascii=False) + "\n"
     else:
-        text = render(kind, _format(args), summary)
+        text = render(kind, fmt, summary)
     if not args.output:
         sys.stdout.write(text)
         return EXIT_OK

@@ -269,3 +269,22 @@ def test_whatif_says_when_nothing_was_rolled_and_when_the_game_is_not_over(capsy
     assert code == 0 and "No ruling has been rolled by dice yet" in text
     assert "held up under other dice" not in text  # with no dice there is no luck to measure
     assert "so far" in text  # turn 1 of 7: what happened is what has happened yet
+
+
+@pytest.mark.parametrize("args, words", [
+    (["-o", "r.pdf"], "-o r.pdf: name a .md, .html or .json file"),
+    (["--json", "-o", "r.html"], "-o r.html: --json writes JSON, not .html (name the file .json)"),
+    (["--format", "html", "-o", "r.md"], "--format html writes HTML, not .md"),
+])
+def test_a_report_file_whose_name_says_another_format_is_a_usage_error(capsys, tmp_path, monkeypatch, args, words):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "batch", FLAGSHIP, "--runs", "1", *args)
+    assert code == 2 and words in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []  # nothing written under a misleading name
+
+
+def test_a_json_file_gets_json_and_a_named_format_any_name(capsys, tmp_path):
+    assert run(capsys, "batch", FLAGSHIP, "--runs", "1", "-q", "-o", str(tmp_path / "r.json"))[0] == 0
+    assert json.loads((tmp_path / "r.json").read_text())["runs"] == 1
+    assert run(capsys, "batch", FLAGSHIP, "--runs", "1", "-q", "--format", "html", "-o", str(tmp_path / "r.txt"))[0] == 0
+    assert (tmp_path / "r.txt").read_text().startswith("<!DOCTYPE html>")
