@@ -138,6 +138,10 @@ def _bot(args: argparse.Namespace) -> int:
             if state.phase in (ev.Phase.HOTWASH, ev.Phase.ENDED):
                 print(f"the game is in its {state.phase.value}: the bot stops", flush=True)
                 return EXIT_OK
+            if state.bots[args.team] != (doctrine.brief.id if doctrine.brief else ""):  # handed over again
+                doctrine = bots.doctrine(session.scenario, session.rules.conditions, args.team, state.bots[args.team])
+                print(f"{args.team}'s bot now follows "
+                      + (f"the brief '{doctrine.brief.title}'" if doctrine.brief else "no advisor brief"), flush=True)
             acted = False
             for command in bots.plan(doctrine, bots.sight(state, args.team), session.seed):
                 try:

@@ -288,3 +288,32 @@ def test_a_json_file_gets_json_and_a_named_format_any_name(capsys, tmp_path):
     assert json.loads((tmp_path / "r.json").read_text())["runs"] == 1
     assert run(capsys, "batch", FLAGSHIP, "--runs", "1", "-q", "--format", "html", "-o", str(tmp_path / "r.txt"))[0] == 0
     assert (tmp_path / "r.txt").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_a_running_bot_follows_the_brief_its_team_is_handed_over_with_again(capsys, live):
+    brief = UKRAINE.teams["us"].position.advisors[1]
+    bot = subprocess.Popen([sys.executable, "-m", "exercise", "bot", live, "--team", "us"], env=ENV,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with Session.open(live) as s:
+                if "us" in s.state.bots:
+                    break
+            time.sleep(0.2)
+        run(capsys, "handoff", live, "--team", "us", "bot", "--brief", brief.id)  # the console's o, with a brief
+        run(capsys, "advance", live)
+        while time.monotonic() < deadline:
+            with Session.open(live) as s:
+                if "us" in s.state.ready:
+                    break
+            time.sleep(0.2)
+        run(capsys, "handoff", live, "--team", "us", "human")
+        out, err = bot.communicate(timeout=30)
+    finally:
+        bot.kill()
+    assert bot.returncode == 0, err
+    assert f"us's bot now follows the brief '{brief.title}'" in out
+    with Session.open(live) as s:
+        moves = [m for m in s.state.moves.values() if m.team == "us"]
+        assert moves and all(f"'{brief.title}'" in m.detail for m in moves)
