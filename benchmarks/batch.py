@@ -6,7 +6,8 @@ Plays the flagship scenario N times (default 40) with ``exercise.batch.run_many`
 this process (the baseline, one worker), then on a local process pool of each worker count,
 and on a Dask cluster if one is named (``--dask-local`` starts a LocalCluster of the largest
 worker count). For each it prints games per second per worker and the parallel efficiency,
-both as ratios to the baseline: efficiency 1.0 means W workers are W times as fast as one.
+both as ratios to the baseline: efficiency 1.0 means W workers are W times as fast as one
+(the games per second themselves, in brackets, depend on the machine).
 Every set of results is checked to be the baseline's, run for run.
 """
 
@@ -45,14 +46,14 @@ def main() -> None:
     print(f"{args.runs} games of {scenario.info.id}, {os.cpu_count()} core(s) on this machine")
     base, expected = timed(job, args.runs, workers=1)
     base_rate = args.runs / base
-    print(f"{'1 worker (baseline)':<28} per-worker rate 1.00  efficiency 1.00")
+    print(f"{'1 worker (baseline)':<28} per-worker rate 1.00  efficiency 1.00  ({base_rate:.1f} games/s per worker)")
 
     def show(label: str, workers: int, seconds: float, results: list) -> None:
         assert results == expected, f"{label}: results differ from the baseline"
         speedup = base / seconds
         per_worker = (args.runs / seconds / workers) / base_rate
         print(f"{label:<28} per-worker rate {per_worker:.2f}  efficiency {speedup / workers:.2f}  "
-              f"(speed-up {speedup:.2f})")
+              f"(speed-up {speedup:.2f}; {args.runs / seconds / workers:.1f} games/s per worker)")
 
     for workers in counts:
         if workers > 1:
