@@ -291,5 +291,18 @@ source = "doc-1"
 label = "War"
 description = "TODO: what this outcome means."
 when = "tracks.escalation >= 10"
+
+# ---------------------------------------------------------------------------
+# Exercise objectives (optional): what the exercise itself tests, as distinct from
+# the teams' objectives. No condition decides them: after play the facilitator or an
+# evaluator rates each P, S, M or U with a rationale (exercise evaluate SESSION rate ...),
+# and the situation manual and the report list them.
+# ---------------------------------------------------------------------------
+
+[exercise_objectives.coordinate-answer]
+title = "TODO: what the players should be able to do, e.g. agree a common answer to a deal"
+capability = "TODO: the capability it exercises, e.g. coordination between allies"
+description = "TODO: what control will look for (optional)."
+source = "doc-1"                     # optional
 '''
     return re.sub(r"\n{3,}", "\n\n", text)  # a team without the first team's comments leaves gaps

@@ -41,11 +41,12 @@ def test_every_table_and_field_is_explained(tmp_path):
     text = (tmp_path / "demo.toml").read_text()
     raw = tomllib.loads(text)
     assert set(raw) == {"scenario", "sources", "tracks", "flags", "move_kinds", "teams", "injects", "msel",
-                        "end_states"}
+                        "end_states", "exercise_objectives"}
     comments = "\n".join(line for line in text.splitlines() if "#" in line)
     for word in ("turn_duration", "adjudication", "moves_per_turn", "seed", "source", "quote", "objectives",
                  "red_lines", "levers", "assumptions", "advisors", "commitment", "recipients", "proposal",
-                 "earliest_turn", "after_move", "notes", "override", "End states", "Conditions"):
+                 "earliest_turn", "after_move", "notes", "override", "End states", "Conditions", "Exercise objectives",
+                 "P, S, M or U"):
         assert word in comments, word
 
 
