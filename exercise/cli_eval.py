@@ -229,10 +229,17 @@ def plan(args: argparse.Namespace) -> int:
 
 
 def feedback(args: argparse.Namespace) -> int:
+    from .cli_play import _report
     from .commands import FACILITATOR, GiveFeedback
+    from .session import Refused, Session
 
     command = GiveFeedback(args.team, args.rating, args.comment, args.strength, args.improvement)
-    return _act(args, command, FACILITATOR if args.as_facilitator else args.team)
+    with Session.open(args.session) as session:
+        teams = session.scenario.teams
+        if args.team not in teams:  # --team takes a team, not a role: say which teams there are
+            raise Refused(f"no team '{args.team[:40]}' (teams: {', '.join(teams)})")
+        actor = FACILITATOR if args.as_facilitator else args.team
+        return _report(args, session, session.act(command, actor), role=actor)
 
 
 def console(args: argparse.Namespace) -> int:

@@ -405,3 +405,13 @@ def test_the_situation_manual_and_show_list_the_exercise_objectives(run):
     code, out, _ = run("show", FLAGSHIP, "--width", "200")
     assert "EXERCISE OBJECTIVES (RATED P/S/M/U AFTER THE GAME)" in out
     assert "- Keep pressure on Moscow credible while the talks are open (credible-pressure) · Coercive diplomacy" in out
+
+
+def test_feedback_from_an_unknown_team_names_the_teams_not_the_roles(game, run):
+    """--team takes a team: the refusal lists the teams, not the facilitator and evaluator roles."""
+    assert run("end", game, "--reason", "time")[0] == 0
+    for team in ("nosuch", "evaluator", "facilitator"):
+        code, _, err = run("feedback", game, "--team", team, "--rating", "3")
+        assert code == 3, team
+        assert err.strip().splitlines() == [
+            f"exercise: refused: no team '{team}' (teams: us, russia, ukraine, europe)"], (team, err)
