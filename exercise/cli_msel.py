@@ -166,7 +166,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     where = f"sheet {SHEET}, a row per entry" if fmt == "xlsx" else "a row per entry"
     print(f"wrote {args.output}: the MSEL of {scenario.info.id}, {len(rows)} entries ({where}, "
-          f"{len(COLUMNS)} columns); edit it, then: exercise msel import {args.output} --scenario {path} -o NEW.toml")
+          f"{len(COLUMNS)} columns); edit it, then: exercise msel import {args.output} --scenario {args.scenario} "
+          "-o NEW.toml")  # the scenario as the user named it: a bundled one by its id
     return EXIT_OK
 
 

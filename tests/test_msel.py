@@ -624,3 +624,10 @@ def test_a_library_inject_that_sets_a_flag_the_scenario_lacks_says_which_cell_ca
     assert import_(sheet, "ukraine-ceasefire-2025", out) == 0
     scenario = load_scenario(out)
     assert scenario.injects[scenario.msel[-1].inject].proposal.effects.flags == {"ukraine_in_nato": True}
+
+
+def test_export_says_how_to_import_naming_the_scenario_as_the_user_did(tmp_path, capsys):
+    sheet = tmp_path / "msel.xlsx"
+    assert main(["msel", "export", "security-talks-2021", "-o", str(sheet)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(
+        f"edit it, then: exercise msel import {sheet} --scenario security-talks-2021 -o NEW.toml")
