@@ -192,3 +192,18 @@ def test_appendix_a_does_not_say_every_plan_item_is_a_hotwash_note(tmp_path):
     assert "Each improvement-plan item is a hotwash note" not in text
     assert "Each hotwash note of category 'plan' is an improvement-plan item" in text
     assert "| 1 | — | No playbook | Write one |" in text
+
+
+def test_an_inject_sent_to_one_team_is_not_named_where_it_moved_a_track(tmp_path):
+    """Blue never saw red's inject, but saw the tension rise and its red line crossed: the
+    participants' report gives the change and the crossing, not the inject's title."""
+    secret = Inject("red-only", "RED-ONLY-INJECT", InjectKind.INFORMATION, "Press", "press", "Only red.", "doc-a",
+                    effects=Effects({"tension": 4}))
+    with Session.create(tmp_path / "g.session", MINIMAL) as s:
+        s.act(cmd.Advance())
+        s.act(cmd.DeliverInject(secret, ["red"]))  # tension 5 -> 9: blue's red line 'war' is crossed
+        control, participants = render(s, "md", "control"), render(s, "md", "participants")
+    assert "| 1 | inject d2: RED-ONLY-INJECT | tension +4 |" in control
+    assert "RED-ONLY-INJECT" not in participants
+    assert "| 1 | an inject not every team saw | tension +4 |" in participants
+    assert "crossed from turn 1 to the end | an inject not every team saw |" in participants

@@ -9,8 +9,8 @@ The participants' report is the one to share with the teams. It leaves out what
 - the control cell's own material: the MSEL queue (why an inject came, the entries never
   delivered), the injects skipped and why, the injects' expected actions;
 - injects sent to some teams only, and the proposals not every team could see, with their
-  answers and settlements; where such a deal (or its violation) moved a track or a flag, the
-  cause reads "a deal not every team saw";
+  answers and settlements; where such an inject or deal (or its violation) moved a track or a
+  flag, the cause reads "an inject not every team saw" or "a deal not every team saw";
 - log notes, the facilitator's and each team's own (a team sees only its own);
 - the evaluators' observations (``analysis.evaluation.for_participants`` says what of the
   evaluation the participants get).
@@ -48,6 +48,7 @@ from .results import (
 AUDIENCES = ("control", "participants")
 PRIVATE_RULING = "a private ruling"
 HIDDEN_DEAL = "a deal not every team saw"
+HIDDEN_INJECT = "an inject not every team saw"
 
 
 def _hide(text: str, private: dict[str, str]) -> str:
@@ -75,6 +76,9 @@ def for_participants(a: Analysis, scenario: Scenario, state: GameState) -> Analy
     for_all = {d.id for d in state.deliveries.values() if all(d.reaches(team) for team in teams)}
     shown = {p.id for p in state.proposals.values()
              if all(visibility.sees_proposal(state, p, team) for team in teams)}
+    for d in state.deliveries.values():  # an inject sent to some teams only, as the walk names it as a cause
+        if d.id not in for_all:
+            private[f"inject {d.id}: {d.inject.title}"] = HIDDEN_INJECT
     for p in state.proposals.values():  # a deal not every team saw, as the walk names it as a cause
         if p.id not in shown:
             by = a.team_names.get(p.violated_by, p.violated_by)
