@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from exercise import bundled
+from exercise import bundled, reports
 from exercise import commands as cmd
 from exercise import events as ev
-from exercise import reports
 from exercise.cli import main
 from exercise.loading import load_library, load_scenario
 from exercise.model import Effects, Inject, InjectKind
