@@ -204,6 +204,7 @@ class RunResult:
     credibility: dict[str, Credibility] = field(factory=dict)
     deals: int = 0
     moves: int = 0
+    deals_with_effects: int = 0  # deals that changed a track or a flag (a deal can be words only)
 
 
 def result_of(scenario: Scenario, state: GameState, index: int = 0, seed: int = 0) -> RunResult:
@@ -218,10 +219,12 @@ def result_of(scenario: Scenario, state: GameState, index: int = 0, seed: int = 
     for c in state.commitments.values():
         slot = 2 if c.status is ev.CommitmentStatus.OPEN else 0 if c.status in kept else 1
         tally[c.team][slot] += 1
-    deals = sum(1 for p in state.proposals.values() if p.status in (ev.ProposalStatus.DEAL, ev.ProposalStatus.VIOLATED))
+    struck = [p for p in state.proposals.values() if p.status in (ev.ProposalStatus.DEAL, ev.ProposalStatus.VIOLATED)]
+    deals = len(struck)
+    with_effects = sum(1 for p in struck if p.effects.tracks or p.effects.flags)
     return RunResult(
         index, seed, state.end_state or state.first_end_state, tuple(crossed), tuple(met), dict(state.tracks), peak,
-        {team: Credibility(*counts) for team, counts in tally.items()}, deals, len(state.moves),
+        {team: Credibility(*counts) for team, counts in tally.items()}, deals, len(state.moves), with_effects,
     )
 
 
@@ -407,6 +410,7 @@ def summarise(scenario: Scenario, results: list[RunResult], actual: RunResult | 
         "tracks": tracks,
         "credibility": credibility,
         "deals": _stats([r.deals for r in results]) if results else None,
+        "deals_with_effects": _stats([r.deals_with_effects for r in results]) if results else None,
     }
     if actual is not None:
         same = ends.get(actual.end_state, 0)

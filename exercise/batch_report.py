@@ -29,6 +29,11 @@ def percent(share: float | None) -> str:
     return "–" if share is None else f"{share * 100:.0f}%"
 
 
+def mean(value: float) -> str:
+    """A mean for the reader: one decimal (the JSON keeps three)."""
+    return f"{value:.1f}"
+
+
 def text_bar(share: float | None, width: int = 20) -> str:
     """A bar in characters for Markdown: one block per 1/``width`` of the runs."""
     if not share:
@@ -91,7 +96,7 @@ def svg_histogram(track: dict[str, Any], runs: int, width: int = 320, height: in
 def _environment(fmt: str) -> Environment:
     env = Environment(loader=FileSystemLoader(str(bundled.bundled_dir("reports"))), undefined=StrictUndefined,
                       autoescape=fmt == "html", trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(cell=cell, percent=percent, text_bar=text_bar, svg_bars=svg_bars, svg_histogram=svg_histogram)
+    env.filters.update(cell=cell, mean=mean, percent=percent, text_bar=text_bar, svg_bars=svg_bars, svg_histogram=svg_histogram)
     return env
 
 

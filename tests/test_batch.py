@@ -317,3 +317,16 @@ def test_a_running_bot_follows_the_brief_its_team_is_handed_over_with_again(caps
     with Session.open(live) as s:
         moves = [m for m in s.state.moves.values() if m.team == "us"]
         assert moves and all(f"'{brief.title}'" in m.detail for m in moves)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_the_report_gives_means_to_one_decimal_and_says_how_many_deals_changed_anything(capsys, fmt):
+    import re
+
+    code, text, _ = run(capsys, "batch", FLAGSHIP, "--runs", "3", "--seed", "3", "--workers", "1", "--format", fmt)
+    data = json.loads(run(capsys, "batch", FLAGSHIP, "--runs", "3", "--seed", "3", "--workers", "1", "--json")[1])
+    assert code == 0 and data["deals_with_effects"]["max"] <= data["deals"]["max"]
+    assert f"Deals struck (proposals every party accepted): {data['deals']['mean']:.1f} a game on average" in text
+    assert f"of them {data['deals_with_effects']['mean']:.1f} a game changed a track or a flag" in text
+    tracks = text[text.index("Tracks"):text.index("Final values")]
+    assert not re.search(r"\b\d+\.\d\d", tracks), tracks  # 8.5, never 8.467
