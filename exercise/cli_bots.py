@@ -127,6 +127,8 @@ def _bot(args: argparse.Namespace) -> int:
         doctrine = bots.doctrine(session.scenario, session.rules.conditions, args.team, brief)
         if session.state.phase is ev.Phase.ENDED:
             return _fail("the game has ended: there is nothing left to play", EXIT_REFUSED)
+        if session.state.phase is ev.Phase.HOTWASH:  # no hand-over recorded: the bot would play nothing
+            return _fail("the game is in its hotwash: there is nothing left for the bot to play", EXIT_REFUSED)
         if session.state.bots.get(args.team) != brief:
             _say(session, session.act(cmd.Handoff(args.team, "bot", brief)), args.team)
         while True:

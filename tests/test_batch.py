@@ -330,3 +330,11 @@ def test_the_report_gives_means_to_one_decimal_and_says_how_many_deals_changed_a
     assert f"of them {data['deals_with_effects']['mean']:.1f} a game changed a track or a flag" in text
     tracks = text[text.index("Tracks"):text.index("Final values")]
     assert not re.search(r"\b\d+\.\d\d", tracks), tracks  # 8.5, never 8.467
+
+
+def test_a_bot_started_at_the_hotwash_refuses_and_records_no_hand_over(capsys, live):
+    run(capsys, "end", live, "--reason", "out of time")
+    code, out, err = run(capsys, "bot", live, "--team", "us", "--once")
+    assert code == 3 and "hotwash: there is nothing left for the bot to play" in err and out == ""
+    with Session.open(live) as s:
+        assert s.state.bots == {} and s.state.handoffs == []  # the report will not say the bot played us
