@@ -254,6 +254,17 @@ def test_2021_manual_and_briefs_do_not_give_the_invasion_away(document):
     assert not [phrase for phrase in GIVEAWAYS if phrase in text]
 
 
+def test_2021_manual_leaves_what_the_later_documents_argue_to_the_hindsight_briefs():
+    """The situation manual is every player's: it may say that later documents exist, not what they argue."""
+    from exercise import reports
+
+    text = reports.render("manual", "md", reports.manual_context(TALKS_2021))
+    before_sources = text.split("## 8. Sources")[0]
+    for phrase in ("Create a problem", "neutral and weakened", "Trump", "softened or vanished", "up front"):
+        assert phrase not in before_sources, phrase
+    assert "advisor briefs titled *Hindsight*" in before_sources
+
+
 # --- positions the documents argue, made playable in the flagship -----------------------------
 
 
