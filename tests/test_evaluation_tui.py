@@ -159,3 +159,17 @@ async def test_the_facilitator_chooses_who_the_report_is_for_in_its_dialog(game)
     text = (game.parent / "e-participants-report.html").read_text(encoding="utf-8")
     assert "After-Action Report" in text and "participants: what every team may see" in text
     assert "EVAL-ONLY-OBSERVATION" not in text
+
+
+@run_async
+async def test_the_evaluator_sees_how_far_the_rating_has_got_in_a_wide_terminal_too(game):
+    from textual.widgets import Static
+
+    with Session.open(game) as session:
+        session.act(cmd.Rate("credible-pressure", "S", "Threats half kept"), cmd.EVALUATOR)
+    app = make_app(game, cmd.EVALUATOR, poll=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one("#ev-status", Static)
+        assert line.display and line.region.height == 1, "shown, not only where the sidebar is hidden"
+        assert str(line.render()).startswith("1 of 3 exercise objective(s) rated · 0 observation(s)")

@@ -52,6 +52,7 @@ class EvaluatorScreen(ConsoleScreen):
     EvaluatorScreen #main DataTable { height: auto; max-height: 12; }
     EvaluatorScreen #main RichLog { height: 14; }
     EvaluatorScreen.-narrow #sidebar { display: none; }
+    EvaluatorScreen #ev-status { height: auto; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
         Binding("f1", "help", "Help", priority=True, tooltip="Every key of this console"),
@@ -73,7 +74,7 @@ class EvaluatorScreen(ConsoleScreen):
                 yield TracksPanel(scenario, id="tracks")
                 yield Static("", id="flags", markup=False)
             with VerticalScroll(id="main"):
-                yield Static("", id="status-line", markup=False)
+                yield Static("", id="ev-status", markup=False)  # how far the rating has got, at any width
                 yield Label("Exercise objectives", classes="heading")
                 yield DataTable(id="objectives", cursor_type="row")
                 with Horizontal(classes="row"):
@@ -145,7 +146,7 @@ class EvaluatorScreen(ConsoleScreen):
             log.write(plain(describe(event, scenario)))
         self._logged = session.applied
         rated = len(record.ratings)
-        self.query_one("#status-line", Static).update(
+        self.query_one("#ev-status", Static).update(
             f"{rated} of {len(scenario.exercise_objectives)} exercise objective(s) rated · "
             f"{len(record.observations)} observation(s) · o observe, r rate")
 
