@@ -244,6 +244,8 @@ class Judgement:
     serves: list[str]  # objective ids it brings closer
     harms: list[str]  # objective ids it sets back
     crosses: list[str]  # red line ids it would cross
+    nears: list[str] = field(factory=list)  # own red line ids it would bring closer
+    nears_others: list[str] = field(factory=list)  # other teams' red lines ("team:id") it would bring closer
 
 
 def judge(d: Doctrine, s: Sight, effects: Effects) -> Judgement:
@@ -274,15 +276,36 @@ def judge(d: Doctrine, s: Sight, effects: Effects) -> Judgement:
         elif v < 0:
             harms.append(goal.id)
         value += goal.weight * v
+    nears, nears_others = list[str](), list[str]()
     for goal in d.red_lines:
         before = d.holds(goal.when, s.tracks, s.flags, s.turn)
         now = d.holds(goal.when, tracks, flags, s.turn)
         if now and not before:
             crosses.append(goal.id)
-        value -= goal.weight * 0.5 * max(0.0, movement(goal))  # closer to a red line costs
+        closer = max(0.0, movement(goal))
+        if closer:
+            nears.append(goal.id)
+        value -= goal.weight * 0.5 * closer  # closer to a red line costs
     for goal in d.others_red_lines:
-        value -= goal.weight * max(0.0, movement(goal))
-    return Judgement(value, serves, harms, crosses)
+        closer = max(0.0, movement(goal))
+        if closer:
+            nears_others.append(goal.id)
+        value -= goal.weight * closer
+    return Judgement(value, serves, harms, crosses, nears, nears_others)
+
+
+def _why_not(d: Doctrine, j: Judgement) -> str:
+    """Why a deal the bot rejects is worse than none: what it sets back, or the red lines it nears."""
+    harmed = _goal_texts(d.objectives, j.harms)
+    if harmed:
+        return "sets back: " + "; ".join(harmed[:2])
+    if j.nears:
+        return "brings our red line closer: " + _goal_texts(d.red_lines, j.nears)[0]
+    if j.nears_others:
+        team, _, _line = j.nears_others[0].partition(":")
+        name = d.scenario.teams[team].name if team in d.scenario.teams else team
+        return f"brings closer a red line of {name}: " + _goal_texts(d.others_red_lines, j.nears_others)[0]
+    return "nothing in it for us"
 
 
 def _sum(a: Effects, b: Effects) -> Effects:
@@ -341,9 +364,7 @@ def answers(d: Doctrine, s: Sight) -> list[cmd.Command]:
                 note = "serves: " + "; ".join(served[:2]) if served else "harms none of our objectives"
                 out.append(cmd.Respond(d.team, p.id, ev.Answer.ACCEPT, _first_sentence(note, 200)))
             else:
-                harmed = _goal_texts(d.objectives, j.harms)
-                out.append(cmd.Respond(d.team, p.id, ev.Answer.REJECT,
-                                       _first_sentence("sets back: " + "; ".join(harmed[:2]), 200)))
+                out.append(cmd.Respond(d.team, p.id, ev.Answer.REJECT, _first_sentence(_why_not(d, j), 200)))
             continue
         red = [g for g in d.red_lines if g.id in j.crosses]
         named = {t.name for g in red for t in g.terms}

@@ -184,3 +184,14 @@ def test_the_bot_never_crosses_its_red_line_with_two_moves_that_each_stop_short_
     game.act(cmd.Submit("blue", "threaten", "Entered by its players before the hand-over"), "blue")
     d_left = bots.moves(d, bots.sight(game.state, "blue"), 0)
     assert d_left == [], d_left  # the players' threat and a mobilisation would cross it together
+
+
+def test_a_rejection_says_why_even_when_no_objective_is_set_back():
+    game = batch.Game(UKRAINE, 3)
+    to_moves(game)
+    us = bots.doctrine(UKRAINE, game.rules.conditions, "us")
+    seen = bots.sight(game.state, "us")
+    g7 = attrs.evolve(seen.proposals[0], effects=Effects({}, {"russia_in_g7": True}))  # a reward before a cease-fire
+    [answer] = bots.answers(us, attrs.evolve(seen, proposals=[g7]))
+    assert answer.answer is ev.Answer.REJECT
+    assert answer.note.startswith("brings closer a red line of European allies: No rewards for Moscow"), answer.note
