@@ -25,7 +25,8 @@ SHEET = "MSEL"
 
 GAME_TIME = (
     "Game time: the clock column is the game time at which a turn begins, counted from the "
-    "scenario's setting date (D+0 00:00 is the start of turn 1) in steps of its turn_duration. "
+    "scenario's setting date (D+0 00:00, or its start_time on D+0, is the start of turn 1) in steps of "
+    "its turn_duration. "
     "With turns of two weeks, turn 1 is D+0, turn 2 D+14, turn 3 D+28; with turns of '30 minutes', "
     "turn 3 is D+0 01:00. On import a row may give the turn or the clock (D+14, D+1 09:00, 09:30 "
     "for a time on D+0, or a date such as 2021-12-20, with or without HH:MM): a clock falls in the "
@@ -208,7 +209,7 @@ def _xlsx(rows: list[dict[str, Any]], scenario, raw, library) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    from .msel import COLUMNS, clock_text, turn_minutes
+    from .msel import COLUMNS, clock_text, start_minutes, turn_minutes
 
     wb = Workbook()
     ws = wb.active
@@ -235,13 +236,15 @@ def _xlsx(rows: list[dict[str, Any]], scenario, raw, library) -> bytes:
         *[(c.header, c.help) for c in COLUMNS],
         (),
         ("Game time", f"turn_duration {scenario.info.turn_duration!r}, {scenario.info.turns} turns, setting date "
-                      f"{scenario.info.setting_date.isoformat()} (D+0)"),
+                      f"{scenario.info.setting_date.isoformat()} (D+0)"
+                      + (f", turn 1 begins at {scenario.info.start_time}" if scenario.info.start_time else "")),
     ]
     per_turn = turn_minutes(scenario.info.turn_duration)
     if per_turn:
         for t in range(1, scenario.info.turns + 1):
             day = scenario.info.game_date(t)
-            lines.append((f"turn {t}", clock_text(t, per_turn) + (f" ({day.isoformat()})" if day else "")))
+            lines.append((f"turn {t}", clock_text(t, per_turn, start_minutes(scenario.info))
+                          + (f" ({day.isoformat()})" if day else "")))
     else:
         lines += [("", "the turn duration is not a length of time: give turns, not clock times")]
     lines += [(), ("Team", "Name")] + [(t.id, t.name) for t in scenario.teams.values()] + [("all", "every team")]

@@ -310,6 +310,9 @@ def _check_scenario(c: _Checks, sf: ScenarioFile, stem: str) -> None:
         c.add("$.scenario.moves_per_turn", f"{info.moves_per_turn} (expected 1 or more)")
     for field in ("title", "turn_duration", "background"):
         c.text(f"$.scenario.{field}", getattr(info, field))
+    if info.start_time and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", info.start_time):
+        c.add("$.scenario.start_time", f"'{info.start_time[:40]}' is not a time of day (write it as 09:00, "
+                                       "00:00 to 23:59)")
 
     c.ids("$.sources", [s.id for s in sf.sources])
     sources = [s.id for s in sf.sources]

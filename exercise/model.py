@@ -276,6 +276,7 @@ class ScenarioInfo:
     seed: int
     background: str
     summary: str = ""
+    start_time: str = ""  # "HH:MM": the time of day on the setting date at which turn 1 begins ("": 00:00)
 
     def game_date(self, turn: int) -> datetime.date | None:
         """The date in the game at the start of ``turn`` (turn 1 is the setting date)."""

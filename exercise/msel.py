@@ -15,8 +15,9 @@ Pure conversion, no file I/O (``cli_msel`` reads and writes workbooks and CSV fi
 - ``where_in_sheet(path)``: the entry and column a loader problem (``$.msel[3].when``) is about.
 
 Game time: ``clock`` is the time in the game at which a turn begins, counted from the setting
-date (D+0 00:00, the start of turn 1) in steps of the scenario's ``turn_duration``. Turns of
-whole days show as ``D+14``; shorter turns (``"30 minutes"``, ``"2 hours"``) as ``D+0 09:30``.
+date (D+0 00:00, or the scenario's ``start_time`` on D+0, is the start of turn 1) in steps of its
+``turn_duration``. Turns of whole days show as ``D+14``; shorter turns (``"30 minutes"``,
+``"2 hours"``), or a game with a start_time, as ``D+0 09:30``.
 A clock given on import may also be ``HH:MM`` (on D+0) or a date (``2025-03-19``, with an
 optional ``HH:MM``); it falls in the turn under way at that moment. Where a row's turn and clock
 disagree, the one changed since the export wins.
@@ -123,10 +124,17 @@ def turn_minutes(duration: str) -> int | None:
     return count * unit if count and unit else None
 
 
-def clock_text(turn: int, per_turn: int) -> str:
-    """The game time at which ``turn`` begins: D+14, or D+0 09:30 for turns shorter than a day."""
-    days, minutes = divmod((turn - 1) * per_turn, 24 * 60)
-    if per_turn % (24 * 60) == 0:
+def start_minutes(info: model.ScenarioInfo) -> int:
+    """Minutes after midnight on the setting date at which turn 1 begins (the scenario's start_time)."""
+    hours, _, minutes = info.start_time.partition(":")
+    return int(hours) * 60 + int(minutes) if info.start_time else 0
+
+
+def clock_text(turn: int, per_turn: int, start: int = 0) -> str:
+    """The game time at which ``turn`` begins: D+14, or D+0 09:30 for turns shorter than a day or a
+    game that begins at a time of day (``start``, minutes after midnight on D+0)."""
+    days, minutes = divmod(start + (turn - 1) * per_turn, 24 * 60)
+    if per_turn % (24 * 60) == 0 and start == 0:
         return f"D+{days}"
     return f"D+{days} {minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -288,6 +296,7 @@ def export_rows(scenario: model.Scenario, raw: Mapping[str, Any],
     quote), the cell shows ``-``: a blank cell would read back, on a copied row, as the inject's own.
     """
     per_turn = turn_minutes(scenario.info.turn_duration)
+    start = start_minutes(scenario.info)
     own = {k: scenario.injects[k] for k in raw.get("injects", {}) if k in scenario.injects}
     named = {**(library or {}), **own}
     rows = []
@@ -302,7 +311,7 @@ def export_rows(scenario: model.Scenario, raw: Mapping[str, Any],
         row: dict[str, Any] = {
             "id": entry.id,
             "turn": entry.turn if entry.turn is not None else "",
-            "clock": clock_text(entry.turn, per_turn) if entry.turn is not None and per_turn else "",
+            "clock": clock_text(entry.turn, per_turn, start) if entry.turn is not None and per_turn else "",
             "when": entry.when,
             "after_move": entry.after_move,
             "earliest_turn": entry.earliest_turn if entry.earliest_turn != 1 else "",
@@ -495,6 +504,7 @@ class _Sheet:
         self.columns, self.headers, self.scenario, self.raw = columns, headers, scenario, raw
         self.info = scenario.info
         self.per_turn = turn_minutes(scenario.info.turn_duration)
+        self.start = start_minutes(scenario.info)
         self.originals = {e["id"]: e for e in raw.get("msel", []) if isinstance(e, dict) and isinstance(e.get("id"), str)}
         self.local = {k: scenario.injects[k] for k in raw.get("injects", {}) if k in scenario.injects}
         self.injects = {**library, **self.local}
@@ -650,10 +660,11 @@ class _Row:
         except CellError as exc:
             self.bad("clock", str(exc))
             return turn
-        clock_turn = minutes // per_turn + 1 if minutes >= 0 else 0
+        start = self.sheet.start
+        clock_turn = (minutes - start) // per_turn + 1 if minutes >= start else 0
         if not 1 <= clock_turn <= info.turns:
-            self.bad("clock", f"'{shown}' is outside the game's time (turn 1 begins at {clock_text(1, per_turn)}, "
-                              f"turn {info.turns} ends at {clock_text(info.turns + 1, per_turn)}; a turn is "
+            self.bad("clock", f"'{shown}' is outside the game's time (turn 1 begins at {clock_text(1, per_turn, start)}, "
+                              f"turn {info.turns} ends at {clock_text(info.turns + 1, per_turn, start)}; a turn is "
                               f"{info.turn_duration})")
             return turn
         if turn is None or turn == clock_turn:
@@ -674,12 +685,13 @@ class _Row:
         """Say so when a clock time falls inside a turn: the entry is queued as that turn begins."""
         per_turn = self.sheet.per_turn
         assert per_turn is not None
-        begins = clock_text(turn, per_turn)
-        if minutes != (turn - 1) * per_turn:
+        start = self.sheet.start
+        begins = clock_text(turn, per_turn, start)
+        if minutes != start + (turn - 1) * per_turn:
             index = self.columns["clock"]
             self.sheet.notes.append(SheetProblem(
                 self.number, index, self.sheet.headers[index],
-                f"'{self.text('clock')[:40]}' falls in turn {turn} ({begins} to {clock_text(turn + 1, per_turn)}): "
+                f"'{self.text('clock')[:40]}' falls in turn {turn} ({begins} to {clock_text(turn + 1, per_turn, start)}): "
                 f"the inject is queued as turn {turn} begins, at {begins} (the scenario keeps the turn, not the time)"))
 
     def forget_inject_of(self, entry_id: str) -> None:

@@ -127,6 +127,8 @@ setting_date = {today.isoformat()}        # the date in the game when turn 1 beg
 turn_duration = "one week"           # game time per turn: "10 days", "two weeks", "1 month"...;
                                      # game dates and MSEL clock times (D+7) follow from it
 turns = 6                            # how many turns the game has
+# start_time = "09:00"               # optional: the time of day turn 1 begins (for MSEL clock
+                                     # times in a game of short turns; default 00:00)
 adjudication = "umpire"              # umpire: the facilitator rules on each move;
                                      # matrix: 2d6, success on 7+, +/-1 per strong argument;
                                      # estimative: the facilitator gives a probability, then d100

@@ -95,10 +95,14 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
     for key in _LATER_TABLES:
         if not data.get(key):
             data.pop(key, None)
+    for key in _LATER_INFO:
+        if not data["info"].get(key):
+            data["info"].pop(key, None)
     return data
 
 
 _LATER_TABLES = ("exercise_objectives",)  # issue 12
+_LATER_INFO = ("start_time",)  # [scenario] fields added later (issue 14), left out while unset
 
 
 def scenario_from(data: dict[str, Any]) -> Scenario:

@@ -9,6 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import attrs
 import openpyxl
 import pytest
 import tomli_w
@@ -631,3 +632,46 @@ def test_export_says_how_to_import_naming_the_scenario_as_the_user_did(tmp_path,
     assert main(["msel", "export", "security-talks-2021", "-o", str(sheet)]) == 0
     assert capsys.readouterr().out.rstrip().endswith(
         f"edit it, then: exercise msel import {sheet} --scenario security-talks-2021 -o NEW.toml")
+
+
+def test_a_game_of_short_turns_that_begins_at_a_time_of_day_takes_clock_times_of_that_day(tmp_path, capsys):
+    # a seminar day of 30-minute turns from 09:00: the sheet shows 09:00, 09:30 ...; "10:00" is turn 3
+    assert main(["new", "seminar-day", "-o", str(tmp_path)]) == 0
+    path = tmp_path / "seminar-day.toml"
+    path.write_text(path.read_text().replace('turn_duration = "one week"',
+                                             'turn_duration = "30 minutes"\nstart_time = "09:00"'))
+    assert load_scenario(path).info.start_time == "09:00"
+    sheet = export(tmp_path, str(path), "msel.csv")
+    rows = read_csv(sheet)
+    opening = csv_index(rows, "t1-opening")
+    assert rows[opening][rows[0].index("clock")] == "D+0 09:00"
+    rows[opening][rows[0].index("turn")], rows[opening][rows[0].index("clock")] = "", "10:00"
+    write_csv(sheet, rows)
+    out = tmp_path / "out" / "seminar-day.toml"
+    out.parent.mkdir()
+    assert import_(sheet, str(path), out) == 0
+    assert load_scenario(out).msel[0].turn == 3
+    rows[opening][rows[0].index("clock")] = "08:30"
+    write_csv(sheet, rows)
+    assert failing(capsys, sheet, str(path), tmp_path / "out" / "again" / "seminar-day.toml") == [
+        f"{sheet}: row {opening + 1}, column clock: '08:30' is outside the game's time (turn 1 begins at D+0 09:00, "
+        "turn 6 ends at D+0 12:00; a turn is 30 minutes)"]
+    # a start time that is not one is named
+    path.write_text(path.read_text().replace('start_time = "09:00"', 'start_time = "9am"'))
+    assert main(["validate", str(path)]) == 1
+    assert f"{path}: $.scenario.start_time: '9am' is not a time of day (write it as 09:00, 00:00 to 23:59)" \
+        in capsys.readouterr().err
+
+
+def test_a_scenario_without_a_start_time_has_the_data_and_hash_it_had_before(tmp_path):
+    # sessions store the scenario as data with its hash: start_time, added later, is left out while unset
+    from exercise import serial
+
+    scenario = load_scenario(bundled.find_scenario("security-talks-2021"))
+    data = serial.scenario_data(scenario)
+    assert "start_time" not in data["info"]
+    assert serial.scenario_from(data) == scenario
+    timed = attrs.evolve(scenario, info=attrs.evolve(scenario.info, start_time="09:00"))
+    assert serial.scenario_data(timed)["info"]["start_time"] == "09:00"
+    assert serial.scenario_from(serial.scenario_data(timed)) == timed
+    assert serial.scenario_hash(timed) != serial.scenario_hash(scenario)
