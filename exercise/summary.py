@@ -47,7 +47,8 @@ def scenario_summary(scenario: model.Scenario, width: int | None = None) -> str:
     info = scenario.info
     w.lines += [info.title, "=" * min(len(info.title), width)]
     w.para(
-        f"{info.id} · set {info.setting_date.isoformat()} · {info.turns} turns of {info.turn_duration} · "
+        f"{info.id} · set {info.setting_date.isoformat()}{' from ' + info.start_time if info.start_time else ''} · "
+        f"{info.turns} turns of {info.turn_duration} · "
         f"{info.adjudication.value} adjudication · {info.moves_per_turn} move(s) per team per turn · seed {info.seed}"
     )
     if info.summary:

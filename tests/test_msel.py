@@ -641,6 +641,9 @@ def test_a_game_of_short_turns_that_begins_at_a_time_of_day_takes_clock_times_of
     path.write_text(path.read_text().replace('turn_duration = "one week"',
                                              'turn_duration = "30 minutes"\nstart_time = "09:00"'))
     assert load_scenario(path).info.start_time == "09:00"
+    capsys.readouterr()
+    assert main(["show", str(path)]) == 0
+    assert "seminar-day · set " in (shown := capsys.readouterr().out) and " from 09:00 · 6 turns of 30 minutes" in shown
     sheet = export(tmp_path, str(path), "msel.csv")
     rows = read_csv(sheet)
     opening = csv_index(rows, "t1-opening")
