@@ -220,8 +220,10 @@ REPORT_ACRONYMS = "AAR IP MSEL"  # the after-action report's own words use these
 def acronyms_in(*items: Any) -> list[tuple[str, str]]:
     """The acronyms of ``ACRONYMS`` that the text of ``items`` uses (their reprs are read: the
     analysis and the scenario hold every word a report prints but its own), with those of
-    ``REPORT_ACRONYMS`` (and HSEEP where there is an evaluation), in alphabetical order."""
-    own = REPORT_ACRONYMS + "".join(" HSEEP" for item in items if getattr(item, "evaluation", None) is not None)
+    ``REPORT_ACRONYMS`` (and HSEEP where there is an evaluation, POC where the improvement plan's
+    table has its column), in alphabetical order."""
+    evaluations = [e for e in (getattr(item, "evaluation", None) for item in items) if e is not None]
+    own = REPORT_ACRONYMS + " HSEEP" * bool(evaluations) + " POC" * any(e.plan for e in evaluations)
     found = set(_ACRONYM.findall(" ".join(repr(item) for item in items) + " " + own))
     if "U.S." in found:
         found.discard("U.S.")

@@ -101,3 +101,14 @@ def test_the_pdf_has_a_cover_page_running_heads_and_page_numbers(flagship):
     last = _texts(document.pages[-1])
     assert last[-1] == f"Page {total} of {total}"
     assert "break-after: avoid" in html, "no heading left at the foot of a page"
+
+
+def test_the_acronyms_hold_poc_where_the_improvement_plan_has_its_column(tmp_path):
+    with Session.create(tmp_path / "g.session", MINIMAL) as s:
+        s.act(cmd.End("time"))
+        before = render(s, "md")
+        s.act(cmd.RecordPlanItem("", 0, {"issue": "No playbook", "action": "Write one", "poc": "J. Doe"}))
+        after = render(s, "md")
+    assert "| # | Objective / capability | Issue / area for improvement | Corrective action" in after
+    assert "| POC |" in after and "| **POC** | Point of contact |" in after
+    assert "POC" not in before, "no plan table, no POC"
