@@ -2,8 +2,10 @@
 
 The bot sees what its team sees (``sight``: the visibility rules of ``exercise.visibility``)
 and reads its team's position: it plays the levers whose default effects serve its ranked
-objectives, never a move whose effects would cross one of its own red lines, and answers the
-proposals put to it (accept, reject, or counter without what would cross a red line). With an
+objectives, never a move (nor two moves together) whose effects would cross one of its own red
+lines, and answers the proposals put to it (accept, reject, or counter: without what would cross
+a red line, or with the safeguard a red line asks for, such as a guarantee beside a cease-fire;
+never more than two counters in a row). With an
 advisor brief it prefers the kinds of move that brief favours. It returns ordinary commands,
 which the engine decides like any team's; the same seed, team and turn give the same choices.
 
@@ -61,6 +63,7 @@ class SeenProposal:
     parties: list[str]
     effects: Effects
     answered: bool
+    rounds: int = 0  # counters before it: 0 for a first offer, 1 for a counter to it, ...
 
 
 @frozen
@@ -83,8 +86,14 @@ def sight(state: GameState, team: str) -> Sight:
     own = [SeenMove(m.id, m.team, m.kind, m.turn) for m in state.turn_moves(team=team) if see.sees_move(m, team)]
     earlier = [SeenMove(m.id, m.team, m.kind, m.turn) for m in state.turn_moves(state.turn - 1, team=team)
                if see.sees_move(m, team)]
+    def rounds(p) -> int:  # type: ignore[no-untyped-def]
+        n = 0
+        while p.counter_of and p.counter_of in state.proposals and n < 100:
+            p, n = state.proposals[p.counter_of], n + 1
+        return n
+
     proposals = [
-        SeenProposal(p.id, p.by, p.title, list(p.terms), list(p.parties), p.effects, team in p.answers)
+        SeenProposal(p.id, p.by, p.title, list(p.terms), list(p.parties), p.effects, team in p.answers, rounds(p))
         for p in state.current_proposals()
         if p.status is ev.ProposalStatus.OPEN and team in p.parties and see.sees_proposal(state, p, team)
     ]
@@ -350,6 +359,18 @@ def _goal_texts(goals: list[Goal], ids: list[str]) -> list[str]:
     return [by_id[i].text for i in ids if i in by_id]
 
 
+THEIR_RED_LINE = 3.0  # what asking a party to cross its red line costs a counter (as much as an objective met)
+MAX_COUNTERS = 2  # a bot counters a first offer and a counter to it, not a counter to a counter to a counter
+
+
+def _crossed_for(d: Doctrine, s: Sight, effects: Effects, teams: list[str]) -> float:
+    """How many of ``teams``' red lines (as the situation manual gives them) ``effects`` would cross."""
+    bounds = {t.id: (t.min, t.max) for t in d.scenario.tracks.values()}
+    tracks, flags = _after(effects, s.tracks, s.flags, bounds)
+    return float(sum(1 for g in d.others_red_lines if g.id.partition(":")[0] in teams
+                     and d.holds(g.when, tracks, flags, s.turn) and not d.holds(g.when, s.tracks, s.flags, s.turn)))
+
+
 def answers(d: Doctrine, s: Sight) -> list[cmd.Command]:
     """Answers to the open proposals put to the team that it has not answered yet."""
     out: list[cmd.Command] = []
@@ -373,11 +394,27 @@ def answers(d: Doctrine, s: Sight) -> list[cmd.Command]:
         dropped = Effects({k: v for k, v in p.effects.tracks.items() if k in named},
                           {k: v for k, v in p.effects.flags.items() if k in named})
         why = _first_sentence("crosses our red line: " + red[0].text, 200)
+        options: list[tuple[float, str, Effects]] = []  # counters that cross none of our red lines
+        if p.rounds >= MAX_COUNTERS:  # no endless haggling: after so many counters, a last word
+            out.append(cmd.Respond(d.team, p.id, ev.Answer.REJECT, why))
+            continue
         rest = judge(d, s, kept)
         if (kept.tracks or kept.flags) and not rest.crosses and rest.value > 0:
-            out.append(cmd.Respond(d.team, p.id, ev.Answer.COUNTER, why,
-                                   [*p.terms, f"Without what crosses our red line ({_effects_words(dropped)})"],
-                                   kept))
+            options.append((rest.value, f"Without what crosses our red line ({_effects_words(dropped)})", kept))
+        # or the deal with what our red line asks to go with it (no cease-fire 'and not flags.guarantee': a guarantee)
+        for name in dict.fromkeys(t.name for g in red for t in g.terms if not t.track and not t.up):
+            if name not in d.scenario.flags or s.flags.get(name) or p.effects.flags.get(name):
+                continue
+            added = Effects(dict(p.effects.tracks), {**p.effects.flags, name: True})
+            with_it = judge(d, s, added)
+            # what it asks of the other parties counts too: a safeguard across their red lines is a harder sell
+            theirs = THEIR_RED_LINE * _crossed_for(d, s, added, [t for t in p.parties if t != d.team])
+            if not with_it.crosses and with_it.value - theirs > 0:
+                options.append((with_it.value - theirs, f"With {d.scenario.flags[name].label} ({name} = true), "
+                                "so that it does not cross our red line", added))
+        if options:
+            _value, term, effects = max(options, key=lambda o: o[0])  # the first of equals: the order above
+            out.append(cmd.Respond(d.team, p.id, ev.Answer.COUNTER, why, [*p.terms, term], effects))
         else:
             out.append(cmd.Respond(d.team, p.id, ev.Answer.REJECT, why))
     return out

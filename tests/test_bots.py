@@ -195,3 +195,30 @@ def test_a_rejection_says_why_even_when_no_objective_is_set_back():
     [answer] = bots.answers(us, attrs.evolve(seen, proposals=[g7]))
     assert answer.answer is ev.Answer.REJECT
     assert answer.note.startswith("brings closer a red line of European allies: No rewards for Moscow"), answer.note
+
+
+def test_a_deal_that_crosses_a_red_line_for_want_of_a_safeguard_is_countered_with_one_the_others_can_bear():
+    game = batch.Game(UKRAINE, 3)
+    to_moves(game)
+    ukraine = bots.doctrine(UKRAINE, game.rules.conditions, "ukraine")
+    seen = bots.sight(game.state, "ukraine")
+    pause = bots.SeenProposal("p9", "White House", "A 30-day general cease-fire", ["Stop"], ["russia", "ukraine", "us"],
+                              Effects({"escalation": -2}, {"ceasefire": True}), False)  # no guarantee: 'no Minsk'
+    [answer] = bots.answers(ukraine, attrs.evolve(seen, proposals=[pause]))
+    assert answer.answer is ev.Answer.COUNTER, answer
+    added = set(answer.effects.flags) - {"ceasefire"}
+    assert answer.effects.flags["ceasefire"] and len(added) == 1, answer.effects
+    assert added != {"ukraine_in_nato"}  # not what the US, a party, has a red line against
+    assert answer.terms[0] == "Stop" and answer.terms[-1].startswith("With ")
+    [last] = bots.answers(ukraine, attrs.evolve(seen, proposals=[attrs.evolve(pause, rounds=bots.MAX_COUNTERS)]))
+    assert last.answer is ev.Answer.REJECT and "No rerun of Minsk" in last.note  # no endless haggling
+
+
+def test_bots_never_haggle_past_a_counter_to_a_counter():
+    for seed in range(4):
+        state = batch.play(UKRAINE, seed).state
+        for p in state.proposals.values():
+            depth, q = 0, p
+            while q.counter_of:
+                q, depth = state.proposals[q.counter_of], depth + 1
+            assert depth <= bots.MAX_COUNTERS, (seed, p.id, p.title)
