@@ -530,7 +530,7 @@ def _connect(client_class: Any, scheduler: str) -> Any:
     try:
         asyncio.run(probe())
         return client_class(scheduler, timeout=f"{CONNECT_WAIT:g}s")
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise RunError(f"no Dask scheduler answered at {scheduler} within {CONNECT_WAIT:g} s "
                        "(is that the scheduler's port, not its dashboard's?)") from None
     except Exception as exc:  # refused, timed out, a bad address, or something there that is not Dask
