@@ -336,3 +336,10 @@ def test_the_defence_compact_is_a_deal_that_sets_european_autonomy():
 def test_the_us_concede_lever_names_the_legitimacy_concession():
     lever = next(lever for lever in FLAGSHIP.teams["us"].position.levers if lever.kind == "concede")
     assert "Zelensky's legitimacy" in lever.text and lever.source == "bristow-2025"
+
+
+def test_the_us_team_can_take_the_legitimacy_concession_back_from_turn_1():
+    # the flag starts unset (the statements stand); a US lever says how to set it, not only the mid-game inject
+    assert not FLAGSHIP.flags["legitimacy_affirmed"].start
+    levers = [lever for lever in FLAGSHIP.teams["us"].position.levers if "affirming his authority to sign" in lever.text]
+    assert [lever.kind for lever in levers] == ["public-statement"]
