@@ -206,3 +206,23 @@ def test_an_inject_sent_to_one_team_is_not_named_where_it_moved_a_track(tmp_path
     assert "RED-ONLY-INJECT" not in participants
     assert "| 1 | an inject not every team saw | tension +4 |" in participants
     assert "crossed from turn 1 to the end | an inject not every team saw |" in participants
+
+
+def test_a_private_rulings_outcome_is_not_counted_in_the_participants_tallies(tmp_path):
+    """The timeline says only that red's move was ruled in private; the team's tallies must not
+    give its outcome away ('1 success')."""
+    with Session.create(tmp_path / "g.session", MINIMAL) as s:
+        s.act(cmd.Advance())
+        s.act(cmd.Submit("blue", "propose", "Blue-offer", ["red"]), "blue")
+        s.act(cmd.Submit("red", "threaten", "Red-threat"), "red")
+        s.act(cmd.Advance())
+        s.act(cmd.Adjudicate("m1", outcome=ev.Outcome.FAILURE))
+        s.act(cmd.Adjudicate("m2", outcome=ev.Outcome.SUCCESS, public=False))
+        control, participants = render(s, "md", "control"), render(s, "md", "participants")
+    assert "Red made 1 revealed move(s). Rulings: 1 success, 0 partial, 0 failure." in control
+    assert "| Threaten | 1 | 1 | 0 | 0 | 0 |" in control
+    assert "Red made 1 revealed move(s). Rulings: 0 success, 0 partial, 0 failure, 1 made in private." in participants
+    assert "| Kind | Moves | Success | Partial | Failure | Not ruled | In private |" in participants
+    assert "| Threaten | 1 | 0 | 0 | 0 | 0 | 1 |" in participants
+    assert "Blue made 1 revealed move(s). Rulings: 0 success, 0 partial, 1 failure." in participants
+    assert "| Propose | 1 | 0 | 0 | 1 | 0 |" in participants, "a team without private rulings keeps its table"

@@ -4,8 +4,9 @@ The participants' report is the one to share with the teams. It leaves out what
 ``exercise.visibility`` keeps from teams during the game:
 
 - private rulings: the move stays, its ruling shows only that it was made in private (no
-  outcome, dice, narrative or effects); where such a ruling moved a track or a flag, or turned
-  a condition, the cause reads "a private ruling" (the tracks themselves every team saw);
+  outcome, dice, narrative or effects; the team's tallies count it apart, not by outcome);
+  where such a ruling moved a track or a flag, or turned a condition, the cause reads "a
+  private ruling" (the tracks themselves every team saw);
 - the control cell's own material: the MSEL queue (why an inject came, the entries never
   delivered), the injects skipped and why, the injects' expected actions;
 - injects sent to some teams only, and the proposals not every team could see, with their
@@ -41,6 +42,7 @@ from .results import (
     InjectItem,
     MoveItem,
     SkippedItem,
+    TeamResult,
     TimelineItemType,
     TrackSeries,
 )
@@ -116,9 +118,27 @@ def for_participants(a: Analysis, scenario: Scenario, state: GameState) -> Analy
     def track(t: TrackSeries) -> TrackSeries:
         return evolve(t, peak=_extreme(t.peak, private), trough=_extreme(t.trough, private))
 
+    secret = [m for m in state.moves.values() if m.revealed and m.ruling is not None and not m.ruling.public]
+
+    def tallies(t: TeamResult) -> TeamResult:
+        """The team's rulings by outcome without the private ones, which are counted apart."""
+        mine = [m for m in secret if m.team == t.id]
+        if not mine:
+            return t
+        outcomes = dict(t.outcomes)
+        kinds = {k.kind: k for k in t.by_kind}
+        for m in mine:
+            outcome = m.ruling.outcome.value if m.ruling is not None else ""
+            outcomes[outcome] = outcomes.get(outcome, 0) - 1
+            outcomes["private"] = outcomes.get("private", 0) + 1
+            k = kinds.get(m.kind)
+            if k is not None and outcome in ("success", "partial", "failure"):
+                kinds[m.kind] = evolve(k, private=k.private + 1, **{outcome: getattr(k, outcome) - 1})
+        return evolve(t, outcomes=outcomes, by_kind=[kinds[k.kind] for k in t.by_kind])
+
     teams_results = [
-        evolve(t, objectives=[evolve(o, episodes=_episodes(o.episodes, private)) for o in t.objectives],
-               red_lines=[evolve(r, episodes=_episodes(r.episodes, private)) for r in t.red_lines])
+        tallies(evolve(t, objectives=[evolve(o, episodes=_episodes(o.episodes, private)) for o in t.objectives],
+                       red_lines=[evolve(r, episodes=_episodes(r.episodes, private)) for r in t.red_lines]))
         for t in a.teams
     ]
     proposals = [p if not p.countered_by or p.countered_by in shown else  # a counter they never saw

@@ -141,6 +141,7 @@ class KindCount:
     partial: int
     failure: int
     unruled: int
+    private: int = 0  # in the participants' report: ruled in private, so not counted by outcome
 
 
 @frozen
