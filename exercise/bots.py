@@ -5,7 +5,8 @@ and reads its team's position: it plays the levers whose default effects serve i
 objectives, never a move (nor two moves together) whose effects would cross one of its own red
 lines, and answers the proposals put to it (accept, reject, or counter: without what would cross
 a red line, or with the safeguard a red line asks for, such as a guarantee beside a cease-fire;
-never more than two counters in a row). With an
+never more than two counters in a row; a proposal of words only is read by the flags its words
+name). With an
 advisor brief it prefers the kinds of move that brief favours. It returns ordinary commands,
 which the engine decides like any team's; the same seed, team and turn give the same choices.
 
@@ -360,6 +361,18 @@ def _goal_texts(goals: list[Goal], ids: list[str]) -> list[str]:
 
 
 THEIR_RED_LINE = 3.0  # what asking a party to cross its red line costs a counter (as much as an objective met)
+def _squeezed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def named_flags(scenario: Scenario, texts: list[str]) -> list[str]:
+    """The flags ``texts`` name, by id or label ('cease-fire' names ceasefire, 'a European guarantee'
+    european_guarantee): how the bot reads a proposal that is words only, with no effects to weigh."""
+    words = _squeezed(" ".join(texts))
+    return [f.id for f in scenario.flags.values()
+            if any(len(key) >= 6 and key in words for key in (_squeezed(f.id), _squeezed(f.label)))]
+
+
 MAX_COUNTERS = 2  # a bot counters a first offer and a counter to it, not a counter to a counter to a counter
 
 
@@ -378,6 +391,16 @@ def answers(d: Doctrine, s: Sight) -> list[cmd.Command]:
     for p in s.proposals:
         if p.answered:
             continue
+        if not (p.effects.tracks or p.effects.flags):  # words only (a team's proposal): read what they name
+            named = named_flags(d.scenario, [p.title, *p.terms])
+            worded = judge(d, s, Effects({}, {name: True for name in named}))
+            if worded.crosses:
+                red = next(g for g in d.red_lines if g.id in worded.crosses)
+                in_it = {t.name for t in red.terms}
+                labels = ", ".join(d.scenario.flags[n].label for n in named if n in in_it)
+                out.append(cmd.Respond(d.team, p.id, ev.Answer.REJECT, _first_sentence(
+                    f"its terms name {labels}, which crosses our red line: {red.text}", 200)))
+                continue
         j = judge(d, s, p.effects)
         if not j.crosses:
             if j.value >= threshold:

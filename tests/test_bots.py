@@ -222,3 +222,23 @@ def test_bots_never_haggle_past_a_counter_to_a_counter():
             while q.counter_of:
                 q, depth = state.proposals[q.counter_of], depth + 1
             assert depth <= bots.MAX_COUNTERS, (seed, p.id, p.title)
+
+
+def test_a_proposal_of_words_only_that_names_what_crosses_a_red_line_is_rejected():
+    game = batch.Game(UKRAINE, 3)
+    to_moves(game)
+    russia = bots.doctrine(UKRAINE, game.rules.conditions, "russia")
+    seen = bots.sight(game.state, "russia")
+    assert bots.named_flags(UKRAINE, ["Cease-fire with a European guarantee"]) == ["ceasefire", "european_guarantee"]
+
+    def answer(title: str, *terms: str) -> cmd.Respond:
+        words = bots.SeenProposal("p9", "ukraine", title, list(terms), ["ukraine", "russia", "us"], Effects(), False)
+        [a] = bots.answers(russia, attrs.evolve(seen, proposals=[words]))
+        assert isinstance(a, cmd.Respond)
+        return a
+
+    guarantee = answer("Cease-fire with a European guarantee", "Full cease-fire", "European guarantee")
+    assert guarantee.answer is ev.Answer.REJECT and "European security guarantee" in guarantee.note
+    assert "crosses our red line: No Western security guarantee" in guarantee.note
+    assert answer("30-day full cease-fire", "On land, sea and air").answer is ev.Answer.ACCEPT  # names nothing it fears
+    assert answer("Talks in Istanbul").answer is ev.Answer.ACCEPT
