@@ -29,7 +29,7 @@ from . import commands as cmd
 from . import events as ev
 from . import visibility as see
 from .model import AdvisorBrief, Commitment, Effects, Scenario
-from .state import GameState
+from .state import GameState, Proposal
 
 Condition = Callable[[Mapping[str, int], Mapping[str, bool], int], bool]
 
@@ -87,7 +87,7 @@ def sight(state: GameState, team: str) -> Sight:
     own = [SeenMove(m.id, m.team, m.kind, m.turn) for m in state.turn_moves(team=team) if see.sees_move(m, team)]
     earlier = [SeenMove(m.id, m.team, m.kind, m.turn) for m in state.turn_moves(state.turn - 1, team=team)
                if see.sees_move(m, team)]
-    def rounds(p) -> int:  # type: ignore[no-untyped-def]
+    def rounds(p: Proposal) -> int:
         n = 0
         while p.counter_of and p.counter_of in state.proposals and n < 100:
             p, n = state.proposals[p.counter_of], n + 1
@@ -392,14 +392,14 @@ def answers(d: Doctrine, s: Sight) -> list[cmd.Command]:
         if p.answered:
             continue
         if not (p.effects.tracks or p.effects.flags):  # words only (a team's proposal): read what they name
-            named = named_flags(d.scenario, [p.title, *p.terms])
-            worded = judge(d, s, Effects({}, {name: True for name in named}))
+            in_words = named_flags(d.scenario, [p.title, *p.terms])
+            worded = judge(d, s, Effects({}, {name: True for name in in_words}))
             if worded.crosses:
-                red = next(g for g in d.red_lines if g.id in worded.crosses)
-                in_it = {t.name for t in red.terms}
-                labels = ", ".join(d.scenario.flags[n].label for n in named if n in in_it)
+                line = next(g for g in d.red_lines if g.id in worded.crosses)
+                in_it = {t.name for t in line.terms}
+                labels = ", ".join(d.scenario.flags[n].label for n in in_words if n in in_it)
                 out.append(cmd.Respond(d.team, p.id, ev.Answer.REJECT, _first_sentence(
-                    f"its terms name {labels}, which crosses our red line: {red.text}", 200)))
+                    f"its terms name {labels}, which crosses our red line: {line.text}", 200)))
                 continue
         j = judge(d, s, p.effects)
         if not j.crosses:
