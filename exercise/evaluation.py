@@ -112,6 +112,12 @@ def _mark_expected(rules: Rules, state: GameState, c: cmd.MarkExpected, actor: s
     if c.status not in EXPECTED_STATUSES:
         raise Invalid(f"an expected action is marked {', '.join(EXPECTED_STATUSES)}, not '{c.status[:20]}'")
     _team(rules, c.team)
+    delivery = state.deliveries[c.delivery]
+    if c.team and not delivery.reaches(c.team):  # the team never saw the inject: nothing was expected of it
+        reached = [t for t in rules.scenario.teams if delivery.reaches(t)]
+        names = ", ".join(rules.scenario.teams[t].name for t in reached)
+        raise Invalid(f"{c.delivery} went to {names} only, not to {rules.scenario.teams[c.team].name}: mark it "
+                      f"for {', '.join(reached)}, or for the players as a whole (no team)")
     return [ev.ExpectedActionMarked(c.delivery, c.action, c.status, actor, state.turn, c.team, c.note.strip())]
 
 

@@ -415,3 +415,22 @@ def test_feedback_from_an_unknown_team_names_the_teams_not_the_roles(game, run):
         assert code == 3, team
         assert err.strip().splitlines() == [
             f"exercise: refused: no team '{team}' (teams: us, russia, ukraine, europe)"], (team, err)
+
+
+def test_an_expected_action_is_not_marked_for_a_team_the_inject_never_reached(tmp_path):
+    from exercise.model import Inject, InjectKind
+    from exercise.session import Refused
+
+    flagship = load_scenario(find_scenario("ukraine-ceasefire-2025"))
+    with Session.create(tmp_path / "g.session", flagship) as s:
+        s.act(cmd.Advance())
+        only = Inject("russia-only", "For Moscow", InjectKind.INFORMATION, "General Staff", "memo", "Only Russia.",
+                      "bristow-2025", expected_actions=["Russia weighs the offer"])
+        s.act(cmd.DeliverInject(only, ["russia"]))
+        delivery = max(s.state.deliveries, key=lambda d: int(d[1:]))
+        with pytest.raises(Refused, match=rf"^{delivery} went to Russian Federation only, not to Ukraine: mark it "
+                                          r"for russia, or for the players as a whole \(no team\)$"):
+            s.act(cmd.MarkExpected(delivery, 1, "met", "ukraine"))
+        s.act(cmd.MarkExpected(delivery, 1, "met", "russia"))
+        s.act(cmd.MarkExpected(delivery, 1, "partly"))
+        assert len(s.state.evaluation.expected) == 2
