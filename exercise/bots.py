@@ -6,7 +6,8 @@ objectives, never a move (nor two moves together) whose effects would cross one 
 lines, and answers the proposals put to it (accept, reject, or counter: without what would cross
 a red line, or with the safeguard a red line asks for, such as a guarantee beside a cease-fire;
 never more than two counters in a row; a proposal of words only is read by the flags its words
-name). With an
+name). It addresses each move to the parties its lever names (``addressees``), so a proposal is put
+to them, not to every team. With an
 advisor brief it prefers the kinds of move that brief favours. It returns ordinary commands,
 which the engine decides like any team's; the same seed, team and turn give the same choices.
 
@@ -38,6 +39,7 @@ HUMAN = "human"
 HANDS = (BOT, HUMAN)
 
 _CONCILIATORY = (Commitment.PROPOSAL, Commitment.PROMISE, Commitment.CONCESSION)
+_ADDRESSED = (*_CONCILIATORY, Commitment.THREAT)  # the moves the bot addresses to someone (others: to no one)
 
 
 class BotError(ValueError):
@@ -194,6 +196,8 @@ class Doctrine:
     objectives: list[Goal]
     red_lines: list[Goal]
     others_red_lines: list[Goal]  # the other teams' (in the situation manual): nearing one costs a little
+    # lever kind (proposals, threats, promises, concessions) -> the teams its moves go to ([]: every team)
+    addressed: Mapping[str, list[str]] = field(factory=dict)
     memo: dict[tuple[str, tuple[int, ...], tuple[bool, ...], int], bool] = field(factory=dict, eq=False, repr=False)
 
     def holds(self, when: str, tracks: Mapping[str, int], flags: Mapping[str, bool], turn: int) -> bool:
@@ -228,7 +232,72 @@ def doctrine(scenario: Scenario, conditions: Mapping[str, Condition], team: str,
     red_lines = [Goal(r.id, r.text, r.when, 1.5, terms(r.when)) for r in position.red_lines if r.when]
     others = [Goal(f"{t.id}:{r.id}", r.text, r.when, PRUDENCE, terms(r.when))
               for t in scenario.teams.values() if t.id != team for r in t.position.red_lines if r.when]
-    return Doctrine(scenario, conditions, team, chosen, objectives, red_lines, others)
+    addressed = {lever.kind: addressees(scenario, team, lever.kind, lever.text) for lever in position.levers
+                 if lever.kind in scenario.move_kinds and scenario.move_kinds[lever.kind].commitment in _ADDRESSED}
+    return Doctrine(scenario, conditions, team, chosen, objectives, red_lines, others, addressed)
+
+
+# --- whom a move is for -------------------------------------------------------------------------
+
+# How policy texts name a party besides by its team's name: capital, seat of government, leader,
+# people. Each group of words names the teams whose id or name contains one of its keys.
+# Acronyms (US, EU) count only in capitals, so the word 'us' names no one.
+PARTY_WORDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("united states",), ("United States", "Washington", "White House", "America", "Americans", "US", "U.S.",
+                          "Trump", "Biden")),
+    (("russia",), ("Russia", "Moscow", "Kremlin", "Putin", "Russians")),
+    (("ukraine",), ("Ukraine", "Kyiv", "Kiev", "Zelensky", "Ukrainians")),
+    (("europe",), ("Europe", "Europeans", "Brussels", "EU", "European allies", "European partners",
+                   "European capitals", "European leaders", "European governments")),
+    (("united states", "europe"), ("the West", "Western")),
+)
+
+# What follows these, to the end of the clause, names whom a move leaves out, not whom it is for:
+# 'bilateral talks with Washington, over the heads of Kyiv and the Europeans'.
+_LEFT_OUT = re.compile(r"\b(?:over the heads? of|behind the backs? of|without|excluding|except)\b[^,;.:()]*",
+                       re.IGNORECASE)
+
+
+def _word(alias: str) -> re.Pattern[str]:
+    flags = 0 if len(alias) <= 4 and alias.replace(".", "").isupper() else re.IGNORECASE
+    return re.compile(r"(?<![\w.])" + re.escape(alias) + r"(?![\w])", flags)
+
+
+def named_teams(scenario: Scenario, text: str) -> list[str]:
+    """The teams ``text`` names (by team name or id, or by ``PARTY_WORDS``), in the scenario's order,
+    leaving out those it names only as left out ('over the heads of Kyiv')."""
+    kept = _LEFT_OUT.sub(" ", " ".join(text.split()))
+    out: list[str] = []
+    for team in scenario.teams.values():
+        who = f"{team.id} {team.name}".lower()
+        aliases = [team.name, *(words for keys, group in PARTY_WORDS if any(k in who for k in keys) for words in group)]
+        if len(team.id) >= 4:
+            aliases.append(team.id)
+        if any(_word(alias).search(kept) for alias in aliases):
+            out.append(team.id)
+    return out
+
+
+def addressees(scenario: Scenario, team: str, kind: str, text: str) -> list[str]:
+    """Whom ``team``'s move of ``kind`` (its lever reading ``text``) is for: the other teams the
+    lever's text names; if it names none, the other teams with an objective or red line over a
+    track or flag the move would change (its kind's default effects, and the flags the text names);
+    if none, [] (every team). Deterministic: the same scenario gives the same addressees."""
+    named = [t for t in named_teams(scenario, text) if t != team]
+    if named:
+        return named
+    move_kind = scenario.move_kinds.get(kind)
+    changed = {name for name, delta in move_kind.effects.tracks.items() if delta} if move_kind else set()
+    changed |= set(move_kind.effects.flags) if move_kind else set()
+    changed |= set(named_flags(scenario, [text]))
+    out: list[str] = []
+    for other in scenario.teams.values():
+        if other.id == team:
+            continue
+        whens = [o.when for o in other.position.objectives] + [r.when for r in other.position.red_lines]
+        if any(term.name in changed for when in whens if when for term in terms(when)):
+            out.append(other.id)
+    return out
 
 
 def rng_for(seed: int, team: str, turn: int, phase: str = "") -> random.Random:
@@ -511,7 +580,7 @@ def moves(d: Doctrine, s: Sight, seed: int) -> list[cmd.Command]:
         if d.brief is not None and d.brief.recommends:
             arguments.append(d.brief.recommends[rng.randrange(len(d.brief.recommends))])
         headline = _first_sentence(lever.text) or kind.label
-        out.append(cmd.Submit(d.team, kind_id, headline, [], detail, "", arguments))
+        out.append(cmd.Submit(d.team, kind_id, headline, list(d.addressed.get(kind_id, [])), detail, "", arguments))
     return out
 
 

@@ -242,3 +242,43 @@ def test_a_proposal_of_words_only_that_names_what_crosses_a_red_line_is_rejected
     assert "crosses our red line: No Western security guarantee" in guarantee.note
     assert answer("30-day full cease-fire", "On land, sea and air").answer is ev.Answer.ACCEPT  # names nothing it fears
     assert answer("Talks in Istanbul").answer is ev.Answer.ACCEPT
+
+
+def test_a_proposal_goes_to_the_parties_its_lever_names_not_to_those_it_goes_over_the_heads_of():
+    assert bots.named_teams(UKRAINE, "Offer bilateral talks with Washington, over the heads of Kyiv and the Europeans.") \
+        == ["us"]
+    assert bots.named_teams(UKRAINE, "Tell us what Moscow wants") == ["russia"]  # 'us' is no party; 'US' is
+    assert bots.named_teams(UKRAINE, "US troops, without Europe") == ["us"]
+    # the lever names no one: the teams with an objective or red line over what the move would change
+    assert bots.addressees(UKRAINE, "europe", "propose", "Table a European security guarantee") == \
+        ["us", "russia", "ukraine"]
+    assert bots.addressees(UKRAINE, "russia", "promise", "Promise restraint.") == []  # touches no one's goals: all
+    game = batch.Game(UKRAINE, 3)
+    to_moves(game)
+    only_talks = attrs.evolve(UKRAINE, teams={**UKRAINE.teams, "russia": attrs.evolve(
+        UKRAINE.teams["russia"], position=attrs.evolve(UKRAINE.teams["russia"].position, levers=[
+            lever for lever in UKRAINE.teams["russia"].position.levers if lever.kind == "offer-talks"]))})
+    russia = bots.doctrine(only_talks, game.rules.conditions, "russia")
+    [submit] = bots.moves(russia, bots.sight(game.state, "russia"), 3)
+    assert isinstance(submit, cmd.Submit) and submit.kind == "offer-talks" and submit.targets == ["us"]
+    game.act(submit, "russia")
+    game.act(cmd.Advance())  # revealed: the offer is tabled
+    [offer] = [p for p in game.state.proposals.values() if p.by == "russia"]
+    assert offer.parties == ["russia", "us"]
+    assert offer.id not in {p.id for p in bots.sight(game.state, "ukraine").proposals}  # not put to Kyiv
+    assert offer.id in {p.id for p in bots.sight(game.state, "us").proposals}
+
+
+def test_bot_games_address_every_proposal_and_threat_to_named_parties_deterministically():
+    one = batch.play(UKRAINE, 4)
+    moves = list(one.state.moves.values())
+    kinds = UKRAINE.move_kinds
+    for move in moves:
+        expected = bots.doctrine(UKRAINE, one.rules.conditions, move.team).addressed.get(move.kind, [])
+        assert move.targets == expected, (move.id, move.kind)
+    assert any(m.targets for m in moves if kinds[m.kind].commitment.value == "proposal")
+    assert all(not m.targets for m in moves if kinds[m.kind].commitment.value == "none")
+    for p in one.state.proposals.values():
+        made = one.state.moves.get(p.origin)
+        if made is not None and made.targets:
+            assert set(p.parties) == {made.team, *made.targets}
