@@ -60,6 +60,10 @@ class JournalLike(Protocol):
 
     def save_snapshot(self, snapshot: Snapshot) -> None: ...
 
+    def save_cover(self, seq: int, data: str) -> None: ...
+
+    def cover_seq(self) -> int | None: ...
+
     def touch(self, role: str, client: str) -> None: ...
 
     def presence(self) -> list[dict[str, str]]: ...
@@ -97,6 +101,7 @@ class MemoryJournal:
         self._records = [Record(seq, t, json.loads(json.dumps(d))) for seq, (t, d) in enumerate(events, 1)]
         self._commands: dict[str, tuple[int, int]] = {}
         self._snapshot: Snapshot | None = None
+        self._cover: tuple[int, str] | None = None
         self._codes: dict[str, tuple[str, str, str]] = {}
         self._drafts: dict[str, str] = {}
         self._presence: dict[tuple[str, str], dict[str, str]] = {}
@@ -123,6 +128,12 @@ class MemoryJournal:
             self._commands[command_id] = (first, first + len(new) - 1)
         self._version += bool(new)
         return new
+
+    def save_cover(self, seq: int, data: str) -> None:
+        self._cover = (seq, data)
+
+    def cover_seq(self) -> int | None:
+        return self._cover[0] if self._cover else None
 
     def data_version(self) -> int:
         return 0  # one connection: nothing is ever committed by another

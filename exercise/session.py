@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import access, engine, serial, snapshot, text, views
+from . import access, cover, engine, serial, snapshot, text, views
 from . import commands as cmd
 from . import events as ev
 from . import visibility as see
@@ -88,6 +88,8 @@ class Session:
             self._resume()
             self._data_version = journal.data_version()
         self.refresh()
+        if self._cover_seq() != self.applied:
+            self._keep_cover()  # a file from before covers, or a commit whose cover was not written
 
     def _resume(self) -> None:
         """Start from the journal's snapshot where it is this release's and still true."""
@@ -108,6 +110,23 @@ class Session:
             self.journal.save_snapshot(snapshot.take(self.state, self._snapshot_key, self.journal.digest(self.applied)))
         except JournalError:
             pass  # a cache: without it the next open replays
+
+    def _keep_cover(self) -> None:
+        """Write the cover (``exercise.cover``) as of the last event folded; it is a cache, so a
+        file that cannot take it (read-only) does without."""
+        state = self.state
+        data = cover.data(self.scenario.info.title, views.heading(self.scenario, state.turn, state.phase),
+                          {t.id: t.name for t in self.scenario.teams.values()})
+        try:
+            self.journal.save_cover(self.applied, data)
+        except JournalError:
+            pass
+
+    def _cover_seq(self) -> int | None:
+        try:
+            return self.journal.cover_seq()
+        except JournalError:
+            return None
 
     # -- opening --------------------------------------------------------------------------
 
@@ -221,6 +240,8 @@ class Session:
             records = self.journal.transact(on_latest, command_id or uuid.uuid4().hex)
         folded = self._fold(records)
         self._keep_snapshot()
+        if folded:
+            self._keep_cover()
         if len(folded) == len(records):
             return folded
         return [self._decode(r) for r in records]  # a retry: what the first attempt wrote

@@ -18,11 +18,11 @@ import os
 import sqlite3
 from pathlib import Path
 
-from . import files
+from . import cover, files
 from .journal import Decide, JournalError, Record, Snapshot, record_digest
 
 SCHEMA_VERSION = 1
-APPLICATION = "exercise-session"
+APPLICATION = cover.APPLICATION
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for another to finish
 
 _SCHEMA = """
@@ -45,6 +45,8 @@ _SIDE_TABLES = {
     # the folded state up to an event, so that opening a long session reads only what follows (one row)
     "snapshots": "id INTEGER PRIMARY KEY CHECK (id = 0), seq INTEGER NOT NULL, key TEXT NOT NULL, "
                  "digest TEXT NOT NULL, data BLOB NOT NULL",
+    # where the game stands, for a console's first frame (one row; see exercise.cover)
+    cover.TABLE: cover.COLUMNS,
 }
 # Reserve the next turn for a join code check: the turn is the returned value less the gap.
 # (No turn is put more than a minute ahead, so a clock set back stalls no one for long.)
@@ -283,6 +285,14 @@ class Journal:
     def save_snapshot(self, snapshot: Snapshot) -> None:
         self.side_write("snapshots", "INSERT OR REPLACE INTO snapshots (id, seq, key, digest, data) VALUES (0, ?, ?, ?, ?)",
                         (snapshot.seq, snapshot.key, snapshot.digest, snapshot.data))
+
+    def save_cover(self, seq: int, data: str) -> None:
+        self.side_write(cover.TABLE, cover.SAVE, (seq, data))
+
+    def cover_seq(self) -> int | None:
+        """The event the stored cover was made at, if there is one."""
+        rows = self.side_read(f"SELECT seq FROM {cover.TABLE}")
+        return rows[0][0] if rows else None
 
     def set_code(self, role: str, salt: str, digest: str, issued: str) -> None:
         self.side_write("access", "INSERT OR REPLACE INTO access (role, salt, hash, issued) VALUES (?, ?, ?, ?)",

@@ -228,6 +228,17 @@ class View:
         return next((m for m in self.moves if m.id == move_id), None)
 
 
+PHASES = {ev.Phase.BRIEFING: "briefing: injects to deliver", ev.Phase.MOVES: "moves open",
+          ev.Phase.ADJUDICATION: "adjudication", ev.Phase.HOTWASH: "hotwash", ev.Phase.ENDED: "ended"}
+
+
+def heading(scenario: Scenario, turn: int, phase: ev.Phase) -> str:
+    """Where the game stands, for a console's header: ``Turn 2 of 7 · 2 April 2025 · moves open``."""
+    date = scenario.info.game_date(turn)
+    when = f" · {date:%-d %B %Y}" if date else ""
+    return f"Turn {turn} of {scenario.info.turns}{when} · {PHASES[phase]}"
+
+
 # --- building --------------------------------------------------------------------------------
 
 
