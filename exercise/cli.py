@@ -14,9 +14,12 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .events import Answer, Outcome
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
+# events.Answer's and events.Outcome's values (a test keeps them so): importing the game's
+# modules here would be time before every command, a console's first frame among them
+ANSWERS = ("accept", "reject", "counter")
+OUTCOMES = ("success", "partial", "failure")
 
 
 def _bounded(low: int, high: int):
@@ -225,10 +228,12 @@ def _add_play_commands(commands) -> None:
     p = add("facilitate", "facilitate", "the facilitator console on a session (resumes)", [],
             "Open the facilitator console: run the turn, deliver injects, adjudicate, keep the ledger.")
     p.add_argument("session", metavar="SESSION")
+    p.set_defaults(play=None, func=_run_console("facilitate"))
     p = add("join", "join", "a team's console on a session", [],
             "Open a team's console: its brief, inbox, move composer and the public record.")
     p.add_argument("session", metavar="SESSION")
     p.add_argument("--team", required=True, help="the team id (see 'exercise status SESSION')")
+    p.set_defaults(play=None, func=_run_console("join"))
 
     p = add("serve", "serve", "serve the consoles to browsers, one join code per role", [],
             "Serve the consoles through textual-serve: each browser tab asks for a join code, which "
@@ -260,7 +265,7 @@ def _add_play_commands(commands) -> None:
     p.add_argument("--not", dest="not_ready", action="store_true", help="mark the team not ready")
     p = add("respond", "respond", "a team answers a proposal: accept, reject or counter", [session, team])
     p.add_argument("proposal", metavar="PROPOSAL", help="the proposal id (p1, ...)")
-    p.add_argument("answer", choices=[a.value for a in Answer])
+    p.add_argument("answer", choices=ANSWERS)
     p.add_argument("--note", default="")
     p.add_argument("--term", action="append", help="a term of the counter-proposal (repeatable)")
     p.add_argument("--effect", action="append", metavar="TRACK=+N",
@@ -280,7 +285,7 @@ def _add_play_commands(commands) -> None:
             "scenario's method rolls: matrix 2d6 + strong arguments for - against, success on 7+; "
             "estimative d100 against --probability. Effects default to the move kind's.")
     p.add_argument("move", metavar="MOVE")
-    p.add_argument("--outcome", choices=[o.value for o in Outcome])
+    p.add_argument("--outcome", choices=OUTCOMES)
     p.add_argument("--narrative", default="", help="what happened, for the record")
     p.add_argument("--effect", action="append", metavar="TRACK=+N", help="a track change instead of the move kind's (repeatable); with --outcome it happens, "
                    "when the dice decide it happens only if they succeed")
@@ -340,6 +345,17 @@ def _stdout_gone() -> int:
     except (OSError, ValueError):
         pass
     return EXIT_OK
+
+
+def _run_console(name: str):
+    """``cli_console``'s handler ``name``, imported when it runs (it starts without the game's modules)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from . import cli_console
+
+        return getattr(cli_console, name)(args)
+
+    return run
 
 
 def _exit_on_sigterm(signum, frame) -> None:

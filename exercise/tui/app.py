@@ -3,6 +3,10 @@
 Built through ``make_app`` so tests can make one on a temporary session. The app notices
 other consoles' commits through the session's ``PRAGMA data_version`` twice a second and
 refreshes its screen without touching what its user is typing.
+
+The command line starts a console with ``opening_app``: its first frame is drawn from the
+session's cover (``exercise.cover``) before the game is loaded, so this module imports the
+game's modules only when it opens the session.
 """
 
 from __future__ import annotations
@@ -12,15 +16,23 @@ import re
 import socket
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual import events
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 
+from .. import cover as covers
 from ..access import Throttle
-from ..commands import EVALUATOR
-from ..session import FACILITATOR, Refused, Session, SessionError
+from ..cover import Cover
+from .opening import opening
+
+if TYPE_CHECKING:
+    from ..session import Session
+
+FACILITATOR, EVALUATOR = "facilitator", "evaluator"  # commands.FACILITATOR, commands.EVALUATOR (a test keeps them so)
 
 POLL_SECONDS = 0.5
 PRESENCE_SECONDS = 5.0
@@ -50,23 +62,61 @@ class ConsoleApp(App):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     NARROW = 120  # below this many columns the title leaves out the scenario's name, the footer is compact
 
-    def __init__(self, session: Session, role: str | None, poll: bool = True, client: str | None = None,
-                 exit_with_parent: bool = False):
+    def __init__(self, session: Session | None, role: str | None, poll: bool = True, client: str | None = None,
+                 exit_with_parent: bool = False, opening: tuple[Path, Cover] | None = None):
         """A console for ``role``; with ``role`` None, a join-code screen decides it first.
 
         With ``exit_with_parent`` (a browser tab's console) it quits when the process that
-        started it, the server, has gone.
+        started it, the server, has gone. With ``opening`` (a path and its cover) and no
+        ``session``, it shows the cover at once and then opens the session; if that fails it
+        exits with ``failure`` set to what is wrong.
         """
         super().__init__()
-        self.session = session
+        self.session = session  # type: ignore[assignment]  # None only until _open_session
         self.role = role
         self.poll = poll
         self.client = client or client_name()
         self.join_codes: dict[str, str] = {}  # role -> code, for the codes this console issued
         self.throttle = Throttle()  # this connection's wrong join codes
         self.server_pid = os.getppid() if exit_with_parent else None
+        self.failure: str | None = None
+        self._opening = opening
+        self._held: list[events.Key | events.Paste] | None = [] if opening else None  # typed while loading
+        self._releasing = False  # one of them is on its way to the console
+
+    def compose(self) -> ComposeResult:
+        if self._opening is not None:  # the first frame, on the app's own screen: Ready follows it
+            yield from opening(self._opening[1], self.role or "")
 
     def on_mount(self) -> None:
+        if self._opening is None:
+            self._start()
+
+    def on_ready(self) -> None:
+        # the first frame, the cover, is on the terminal: now the time it takes to load the game
+        if self.session is None and self._opening is not None:
+            self._open_session(self._opening[0])
+
+    def _open_session(self, path: Path) -> None:
+        from ..session import Refused, Session, SessionError
+
+        try:
+            session = Session.open(path)
+        except SessionError as exc:  # the command line prints it, as it would have before the app
+            self.failure = str(exc)
+            self.exit(return_code=1)
+            return
+        try:
+            session.check_role(self.role or "")
+        except Refused as exc:
+            session.close()
+            self.failure = f"refused: {exc}"
+            self.exit(return_code=3)
+            return
+        self.session = session
+        self._start()
+
+    def _start(self) -> None:
         self.sub_title = self.session.scenario.info.title
         if self.role is None:
             from .join import JoinScreen
@@ -77,6 +127,34 @@ class ConsoleApp(App):
         if self.poll:
             self.set_interval(POLL_SECONDS, self.check_for_changes)
             self.set_interval(PRESENCE_SECONDS, self._touch)
+
+    async def on_event(self, event: events.Event) -> None:
+        if (self._held is not None and isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
+                and getattr(event, "key", None) not in ("ctrl+q", "ctrl+c")):
+            if event._sender is not self or not self._releasing:
+                self._held.append(event)  # typed before the console is there: kept for it
+                return
+            self._releasing = False
+        await super().on_event(event)
+
+    def console_shown(self) -> None:
+        """The console's screen is composed and showing (``ConsoleScreen`` calls this once it is
+        complete): the keys typed while it loaded go to it now, in order."""
+        self.screen_stack[0].query(".opening").remove()  # the first frame's, under the console
+        self._replay()
+
+    def _replay(self) -> None:
+        """Hand on the first key held, the next once that one has been seen to (a key may move
+        the focus, which its followers must find moved); keys typed meanwhile queue behind."""
+        if not self._held:
+            self._held = None
+            return
+        event = self._held.pop(0)
+        again = events.Key(event.key, event.character) if isinstance(event, events.Key) else events.Paste(event.text)
+        again.set_sender(self)  # as the terminal's keys come; from a screen, they would stop at it
+        self._releasing = True
+        self.post_message(again)
+        self.call_after_refresh(self._replay)
 
     def open_console(self, role: str) -> None:
         """Show the console of ``role`` (after a join code, or at once)."""
@@ -101,7 +179,9 @@ class ConsoleApp(App):
         self._touch()
 
     def _touch(self) -> None:
-        if self.role is None:
+        from ..session import SessionError
+
+        if self.role is None or self.session is None:
             return
         try:
             self.session.touch(self.role, self.client)
@@ -128,13 +208,15 @@ class ConsoleApp(App):
 
     def act(self, command, actor: str | None = None) -> list | None:
         """Carry out a command; a refusal is shown, not raised. Returns the events or None."""
+        from ..session import Refused
+
         try:
-            events = self.session.act(command, actor or self.role)
+            done = self.session.act(command, actor or self.role)
         except Refused as exc:
             self.notify(str(exc), title="Refused", severity="error", timeout=8)
             return None
         self.refresh_console()
-        return events
+        return done
 
     def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:
         """A toast, always as plain text: messages quote what players typed (widgets pass markup=True)."""
@@ -158,7 +240,8 @@ class ConsoleApp(App):
                 yield SystemCommand(title, help_text, callback)
 
     def on_unmount(self) -> None:
-        self.session.close()
+        if self.session is not None:
+            self.session.close()
 
 
 def make_app(session_path: Path | str, role: str, poll: bool = True) -> ConsoleApp:
@@ -166,6 +249,8 @@ def make_app(session_path: Path | str, role: str, poll: bool = True) -> ConsoleA
 
     Raises SessionError for a missing, damaged or foreign file, Refused for an unknown role.
     """
+    from ..session import Refused, Session
+
     session = Session.open(session_path)
     try:
         session.check_role(role)
@@ -173,3 +258,14 @@ def make_app(session_path: Path | str, role: str, poll: bool = True) -> ConsoleA
         session.close()
         raise
     return ConsoleApp(session, role, poll)
+
+
+def opening_app(session_path: Path | str, role: str) -> ConsoleApp | None:
+    """The console the command line runs where it can start at once: if the session's cover
+    is current and knows ``role``, an app that shows the cover first and opens the session just
+    after (its errors then come as ``failure``, once the app has run); otherwise None (use
+    ``make_app``)."""
+    cover = covers.read(session_path)
+    if cover is None or role not in (FACILITATOR, EVALUATOR, *cover.teams):
+        return None
+    return ConsoleApp(None, role, opening=(Path(session_path), cover))

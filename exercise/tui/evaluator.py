@@ -17,6 +17,7 @@ from textual.widgets import Button, DataTable, Input, Label, RichLog, Select, St
 from .. import commands as cmd
 from ..narrate import describe
 from .help import FORMS, HelpScreen, key_rows
+from .opening import console_title
 from .widgets import (
     ConsoleHeader,
     ConsoleScreen,
@@ -114,7 +115,7 @@ class EvaluatorScreen(ConsoleScreen):
         session = self.app.session
         scenario = session.scenario
         view = session.view(cmd.EVALUATOR, "all")
-        self.app.title = header_text(view, scenario) + " · evaluator"
+        self.app.title = console_title(cmd.EVALUATOR, header_text(view, scenario))
         self.app.sub_title = view.scenario.title
         self.query_one(TracksPanel).show(view)
         flags = [f.label for f in view.flags.values() if f.value]

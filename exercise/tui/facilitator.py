@@ -33,6 +33,7 @@ from ..text import visible
 from ..views import ConditionView, MoveView, NoteView, QueuedView, View
 from .following import ById
 from .help import FORMS, HelpScreen, key_rows
+from .opening import console_title
 from .widgets import (
     ConfirmScreen,
     ConsoleHeader,
@@ -391,6 +392,11 @@ class FacilitatorScreen(ConsoleScreen):
         waiting, self._waiting = self._waiting, []
         for call in waiting:
             call()
+        self.call_after_refresh(self.whole)
+
+    @property
+    def complete(self) -> bool:
+        return not self._unmounted
 
     def _tab_here(self, tab: str) -> bool:
         return tab not in self._unmounted
@@ -437,7 +443,7 @@ class FacilitatorScreen(ConsoleScreen):
             if view.turn != self._turn:  # a new turn: what is current is another set
                 view, touched = session.view(FACILITATOR, "now"), None
         self._turn = view.turn
-        self.app.title = header_text(view, scenario) + " · facilitator"
+        self.app.title = console_title(FACILITATOR, header_text(view, scenario))
         self.app.sub_title = view.scenario.title
         if view.phase != self._phase:  # show the tab the new phase is about
             self._phase = view.phase

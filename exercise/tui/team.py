@@ -27,6 +27,7 @@ from ..narrate import parse_effects
 from ..views import CommitmentView, MoveView, ProposalView, View
 from .following import ById
 from .help import FORMS, HelpScreen, key_rows
+from .opening import console_title
 from .widgets import (
     ConfirmScreen,
     ConsoleHeader,
@@ -234,7 +235,7 @@ class TeamScreen(ConsoleScreen):
         name = session.scenario.teams[self.team].name
         ready = view.teams[self.team].ready
         ready_now = ready and view.phase is Phase.MOVES
-        self.app.title = f"{name} · {header_text(view, session.scenario)}" + (" · ready" if ready_now else "")
+        self.app.title = console_title(self.team, header_text(view, session.scenario), name, ready_now)
         self.app.sub_title = view.scenario.title
         met = {h.item: True for h in view.holding if h.kind == "objective"}
         brief_key = tuple(sorted(met))

@@ -39,14 +39,10 @@ from textual.widgets._header import HeaderTitle
 from textual.widgets._select import SelectCurrent, SelectOverlay  # Dropdown's list is theirs, chosen sooner
 
 from ..adjudication import STRONG_ARGUMENTS, method
-from ..events import Phase
 from ..model import ALL_TEAMS, Commitment, Scenario
 from ..text import visible
-from ..views import MoveView, View
+from ..views import MoveView, View, heading
 from .following import ById
-
-PHASES = {Phase.BRIEFING: "briefing: injects to deliver", Phase.MOVES: "moves open",
-          Phase.ADJUDICATION: "adjudication", Phase.HOTWASH: "hotwash", Phase.ENDED: "ended"}
 
 
 class LazyMarkdown(Widget):
@@ -117,6 +113,20 @@ class ConsoleScreen(Screen):
         if not self._resumed:
             self._resumed = True
             event.refresh_styles = False
+            if self.complete:
+                self.call_after_refresh(self.whole)
+
+    @property
+    def complete(self) -> bool:
+        """Every widget is here (a console whose widgets come after the first paint says when)."""
+        return True
+
+    def whole(self) -> None:
+        """Call once the console is complete: the keys typed while it loaded go to it now
+        (``ConsoleApp.console_shown``)."""
+        shown = getattr(self.app, "console_shown", None)
+        if shown is not None:
+            shown()
 
 
 class TabBody(Vertical):
@@ -140,9 +150,7 @@ class TabBody(Vertical):
 
 def header_text(view: View, scenario: Scenario) -> str:
     """``Turn 2 of 7 · 2 April 2025 · moves open``."""
-    date = scenario.info.game_date(view.turn)
-    when = f" · {date:%-d %B %Y}" if date else ""
-    return f"Turn {view.turn} of {view.scenario.turns}{when} · {PHASES[view.phase]}"
+    return heading(scenario, view.turn, view.phase)
 
 
 def seen_text(last_seen: str | None) -> str:
