@@ -80,7 +80,8 @@ def child(kind: str, session: str, out: str) -> None:
 
         wanted = "FacilitatorScreen" if kind == "facilitator" else "TeamScreen"  # (not imported here: the app does)
     def painted(self) -> None:
-        Path(out).write_text(repr(time.monotonic()))  # and run on: the launcher ends it once it has seen the frame
+        Path(f"{out}.part").write_text(repr(time.monotonic()))
+        os.replace(f"{out}.part", out)  # whole, or not there: the launcher watches for it, and ends this process
 
     def on_ready(self) -> None:
         def check() -> None:

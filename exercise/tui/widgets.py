@@ -124,6 +124,8 @@ class ConsoleScreen(Screen):
     def whole(self) -> None:
         """Call once the console is complete: the keys typed while it loaded go to it now
         (``ConsoleApp.console_shown``)."""
+        for footer in self.query(KeysFooter):  # its keys, which it left alone while the widgets came
+            footer.call_later(footer.bindings_changed, self)  # (in its own context: it composes them)
         shown = getattr(self.app, "console_shown", None)
         if shown is not None:
             shown()
@@ -239,6 +241,8 @@ class KeysFooter(Footer):
         # taking the focus as it shows, at start several times over) leave the same keys shown.
         if self._composed_keys is not None and self.is_attached and screen is self.screen \
                 and self._keys_shown(screen) == self._composed_keys:
+            return
+        if not getattr(screen, "complete", True):  # the console's widgets still coming: once they have
             return
         super().bindings_changed(screen)
 
