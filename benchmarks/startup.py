@@ -2,22 +2,23 @@
 
     python benchmarks/startup.py [--runs N] [--moves M]
 
-(a) Launch to first painted screen, for the facilitator's console and a team's console, as a
-    ratio to a minimal Textual app (one Static) launched the same way in the same run: the
-    moment the console's first frame reaches the terminal (this script watches the terminal's
-    output for a word of the screen: what a user sees), and the moment its screen is ready. Each
-    launch is a fresh ``python`` process on a pseudo-terminal of 160x48 (so Textual's real
-    terminal driver draws, as in ``exercise facilitate``), started by this script, which
-    notes CLOCK_MONOTONIC (shared by all processes) just before the spawn. The child builds
-    the app as the command line does (``make_app(path, role)``; the baseline: ``App()``),
-    and when Textual reports ``Ready`` (the DOM is ready and the first frame displayed)
-    with the console's own screen current and mounted (so it has shown the session), it asks
-    for one more refresh and, in that callback, writes the clock to a file (the launcher ends
-    the process once it has both times). So the times cover interpreter start, imports,
-    opening the session, composing and the first full paint of the console's screen. Beside them, the minimal app with the Textual widgets the consoles use
-    imported (and not shown): the part of a console's start that is Textual's own import, a
-    floor no console with tables, forms and tabs goes under. The four kinds run in turn, N
-    rounds, and the medians are shown.
+(a) Launch to the first frame, for the facilitator's console and a team's console, as a ratio
+    to a minimal Textual app (one Static) launched the same way in the same run. Each launch is
+    a fresh ``python`` process on a pseudo-terminal of 160x48 (so Textual's real terminal
+    driver draws), started by this script, which notes CLOCK_MONOTONIC (shared by all
+    processes) just before the spawn. A console is started as the command line starts it
+    (``exercise facilitate`` / ``exercise join``: ``exercise.cli.main``); the baseline is
+    ``App()``. Three moments, from the terminal's output (what a user sees) and the app:
+    - the first frame: a word of the header ("Turn 1 of", drawn from the session's cover
+      before the game is loaded) reaches the terminal;
+    - the console drawn: a word of the console's own screen reaches it (a key of the
+      facilitator's footer, the last part drawn; the team's submit button);
+    - ready: Textual has reported ``Ready``, the console's own screen is current and mounted
+      (it has shown the session), and one more refresh has run; the child writes the clock to
+      a file then, and the launcher ends it once it has all three.
+    Beside them, the minimal app with the Textual widgets the consoles use imported (and not
+    shown): Textual's own import, a floor under any console with tables, forms and tabs. The
+    four kinds run in turn, N rounds, and the medians are shown.
 (b) A move appearing in another console: a facilitator console (polling, as in real use;
     headless, in this process) watches a session file while a second connection submits a
     move through ``Session.act``. The time is from ``act()`` returning to the move's
