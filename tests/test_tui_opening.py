@@ -4,9 +4,11 @@ session's cover, and loads the game just after; nothing typed meanwhile is lost.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import run_async
 from test_tui_keys import minimal, play  # noqa: F401 - a fixture
@@ -133,3 +135,76 @@ def test_the_light_modules_constants_are_the_games():
     assert cli.OUTCOMES == tuple(o.value for o in ev.Outcome)
     assert tui_app.FACILITATOR == cli_console.FACILITATOR == cmd.FACILITATOR
     assert tui_app.EVALUATOR == cmd.EVALUATOR
+
+
+@run_async
+async def test_keys_typed_in_a_burst_after_one_that_opens_a_form_land_in_the_form(minimal):
+    """As tmux send-keys or a fast typist sends them: all queued before the first is handled."""
+    from test_tui_keys import burst
+
+    play(minimal, (cmd.Advance(),))
+    app = tui_app.make_app(minimal, "facilitator", poll=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause(0.2)
+        burst(app, "n", *"Kept calm", "enter")
+        for _ in range(40):
+            await pilot.pause(0.02)
+        assert app.screen.query_one("#tabs", TabbedContent).active == "tab-hotwash"
+        with Session.open(minimal) as session:
+            notes = [e.text for e in session.events() if isinstance(e, ev.NoteAdded)]
+        assert notes == ["Kept calm"], "n opened the note field; the text and Enter went into it"
+
+
+def test_keys_the_terminal_sends_while_a_held_one_is_on_its_way_keep_their_order(tmp_path):
+    """On a real terminal: a key that opens a form, and a few milliseconds later the text for
+    it, as tmux send-keys sends them (in separate writes). The letters come while the ones held
+    behind the first key are being handed on, and must still fall in behind them."""
+    import pty
+    import struct
+    import termios
+    import threading
+    import time
+    from fcntl import ioctl
+
+    from test_tui import FLAGSHIP
+
+    path = tmp_path / "game.session"
+    Session.create(path, FLAGSHIP).close()
+    master, slave = pty.openpty()
+    ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    proc = subprocess.Popen([sys.executable, "-m", "exercise", "facilitate", str(path)], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    shown = bytearray()
+    reader = threading.Thread(target=lambda: _read_into(master, shown), daemon=True)
+    reader.start()
+    notes: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while b"Hot seat" not in shown and time.monotonic() < deadline:  # the footer: the console is whole
+            time.sleep(0.05)
+        texts = ["Run 1: quick", "Run 2: brown fox"]
+        for text in texts:
+            os.write(master, b"n")
+            time.sleep(0.003)
+            os.write(master, text.encode() + b"\r")
+            while len(notes) < texts.index(text) + 1 and time.monotonic() < deadline:
+                time.sleep(0.1)
+                with Session.open(path) as session:
+                    notes = [e.text for e in session.events() if isinstance(e, ev.NoteAdded)]
+            os.write(master, b"\x1b")  # leave the field
+            time.sleep(0.3)
+        assert notes == texts
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(master)
+
+
+def _read_into(fd: int, shown: bytearray) -> None:
+    try:
+        while chunk := os.read(fd, 65536):
+            shown.extend(chunk)
+    except OSError:
+        pass

@@ -208,3 +208,27 @@ def test_a_team_plays_from_an_80_by_24_terminal(tmp_path, tmux):
     tmux.keys("ua", "C-g")
     tmux.wait("ua", r"✓ Ready")
     tmux.wait("fac", r"Ready 1/4, waiting for us, russia, europe")
+
+
+def test_keys_typed_as_the_console_opens_and_in_bursts_arrive_whole_and_in_order(tmp_path, tmux):
+    """Typed from the first frame on (while the console still loads), and a key that opens a form
+    followed at once by the text for it: every key lands where it was meant to, in order."""
+    import json
+
+    exercise(tmp_path, "start", "ukraine-ceasefire-2025", "--session", "game.session", "--no-tui")
+    tmux.start("fac", tmp_path, "facilitate", "game.session")
+    tmux.wait("fac", r"Turn 1 of 7")  # the first frame: the console is loading behind it
+    first, second = "Run 1: the quick brown fox jumps", "Run 2: over the lazy dog 0123456789"
+    tmux.keys("fac", "n")
+    tmux.type("fac", first)
+    tmux.keys("fac", "Enter")
+    tmux.wait("fac", re.escape(first))
+    tmux.keys("fac", "Escape")
+    tmux.wait("fac", r"a Advance", gone=FIELD_KEY)
+    tmux.keys("fac", "n")  # the note form again, the text right behind the key
+    tmux.type("fac", second)
+    tmux.keys("fac", "Enter")
+    tmux.wait("fac", re.escape(second))
+    notes = json.loads(exercise(tmp_path, "status", "game.session", "--all", "--json"))["notes"]
+    assert [n["text"] for n in notes] == [first, second]
+    tmux.keys("fac", "C-q")

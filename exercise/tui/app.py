@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 FACILITATOR, EVALUATOR = "facilitator", "evaluator"  # commands.FACILITATOR, commands.EVALUATOR (a test keeps them so)
 
 POLL_SECONDS = 0.5
+KEY_SECONDS = 0.25  # the most a key is waited for before the next goes (one a widget swallowed unseen)
 PRESENCE_SECONDS = 5.0
 
 
@@ -81,8 +83,12 @@ class ConsoleApp(App):
         self.server_pid = os.getppid() if exit_with_parent else None
         self.failure: str | None = None
         self._opening = opening
-        self._held: list[events.Key | events.Paste] | None = [] if opening else None  # typed while loading
-        self._releasing = False  # one of them is on its way to the console
+        # keys are handed to the console one at a time: these wait for the one before them, or
+        # (while ``_loading``) for the console to be there
+        self._loading = opening is not None
+        self._held: list[events.Key | events.Paste] = []
+        self._in_flight: events.Key | events.Paste | None = None  # the key being seen to
+        self._released: set[int] = set()  # the ids of held keys on their way
 
     def compose(self) -> ComposeResult:
         if self._opening is not None:  # the first frame, on the app's own screen: Ready follows it
@@ -129,32 +135,69 @@ class ConsoleApp(App):
             self.set_interval(PRESENCE_SECONDS, self._touch)
 
     async def on_event(self, event: events.Event) -> None:
-        if (self._held is not None and isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
-                and getattr(event, "key", None) not in ("ctrl+q", "ctrl+c")):
-            if event._sender is not self or not self._releasing:
-                self._held.append(event)  # typed before the console is there: kept for it
-                return
-            self._releasing = False
+        """Keys go to the console one at a time, each once the one before has been seen to: a
+        key that opens a form moves the focus there only as it is handled, and the keys typed
+        right behind it (a fast typist, a paste of keys) belong in that form. While the console
+        loads (``_loading``) they wait for it."""
+        if not isinstance(event, (events.Key, events.Paste)) or getattr(event, "key", None) in ("ctrl+q", "ctrl+c"):
+            await super().on_event(event)
+            return
+        if event.is_forwarded:  # back from the focused widget, unhandled: the app's bindings
+            await super().on_event(event)
+            if event is self._in_flight:
+                self._landed()
+            return
+        if id(event) in self._released:
+            self._released.discard(id(event))
+        elif self._loading or self._in_flight is not None or self._held:
+            self._held.append(event)  # behind the ones already waiting
+            return
+        self._in_flight = event
         await super().on_event(event)
+        if not event.is_forwarded:  # a priority binding took it, here
+            self._landed()
+        else:
+            self._watch(event, time.monotonic() + KEY_SECONDS)
+
+    def _watch(self, event: events.Key | events.Paste, until: float) -> None:
+        """A widget may take the key (and stop it) rather than hand it back: then it is seen to."""
+        if self._in_flight is not event:
+            return
+        if event._stop_propagation:  # (Textual keeps no public flag for it)
+            self._landed(taken=True)
+        elif time.monotonic() > until:
+            self._landed()
+        else:
+            self.set_timer(0.001, lambda: self._watch(event, until))
+
+    def _landed(self, taken: bool = False) -> None:
+        """The key in flight has been seen to; the next held one goes at once if a widget took
+        this one (a letter typed into a field), else once what the key did (a form, a dialog)
+        has come."""
+        self._in_flight = None
+        if self._held and not self._loading:
+            if taken:
+                self._release()
+            else:
+                self.call_after_refresh(self._release)
+
+    def _release(self) -> None:
+        if self._in_flight is not None or self._loading or not self._held:
+            return
+        event = self._held.pop(0)
+        again = events.Key(event.key, event.character) if isinstance(event, events.Key) else events.Paste(event.text)
+        again.set_sender(self)  # as the terminal's keys come; from a screen, they would stop at it
+        self._released.add(id(again))
+        self._in_flight = again  # already: a key the terminal sends before it comes waits behind it
+        self.post_message(again)
 
     def console_shown(self) -> None:
         """The console's screen is composed and showing (``ConsoleScreen`` calls this once it is
         complete): the keys typed while it loaded go to it now, in order."""
         self.screen_stack[0].query(".opening").remove()  # the first frame's, under the console
-        self._replay()
-
-    def _replay(self) -> None:
-        """Hand on the first key held, the next once that one has been seen to (a key may move
-        the focus, which its followers must find moved); keys typed meanwhile queue behind."""
-        if not self._held:
-            self._held = None
-            return
-        event = self._held.pop(0)
-        again = events.Key(event.key, event.character) if isinstance(event, events.Key) else events.Paste(event.text)
-        again.set_sender(self)  # as the terminal's keys come; from a screen, they would stop at it
-        self._releasing = True
-        self.post_message(again)
-        self.call_after_refresh(self._replay)
+        if self._loading:
+            self._loading = False
+            self._release()
 
     def open_console(self, role: str) -> None:
         """Show the console of ``role`` (after a join code, or at once)."""
