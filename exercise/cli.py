@@ -105,8 +105,25 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every command."""
+CONSOLES = ("facilitate", "join")  # the commands that open a console
+
+
+class _OneCommand:
+    """The subcommands of a parser built for one command: the others' parsers are made and
+    thrown away, so that their arguments need not be written twice."""
+
+    def __init__(self, commands, name: str):
+        self.commands, self.name = commands, name
+
+    def add_parser(self, name: str, **kwargs) -> argparse.ArgumentParser:
+        if name == self.name:
+            return self.commands.add_parser(name, **kwargs)
+        return argparse.ArgumentParser(add_help=False)
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser for every command; with ``only``, one of ``CONSOLES``, for that
+    command alone (a console's start waits for none of the others' modules)."""
     parser = argparse.ArgumentParser(
         prog="exercise",
         description="Seminar wargames: scenarios seeded from policy documents, a turn engine, "
@@ -117,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"exercise {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if only is not None:
+        commands = _OneCommand(commands, only)
 
     library = argparse.ArgumentParser(add_help=False)
     library.add_argument(
@@ -141,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=_bounded(20, 1000), default=None, help="wrap text at this many columns")
     p.set_defaults(func=_cmd_show)
     _add_play_commands(commands)
+    if only in CONSOLES:
+        return parser
     _add_report_commands(commands)
     from . import cli_msel, cli_new
 
@@ -365,7 +386,7 @@ def _exit_on_sigterm(signum, frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv and argv[0] in CONSOLES else None)
     bad = _not_utf8(argv)
     if bad:
         print(f"exercise: {bad}: not valid UTF-8 text (set the terminal to UTF-8 and type it again)", file=sys.stderr)

@@ -208,3 +208,11 @@ def _read_into(fd: int, shown: bytearray) -> None:
             shown.extend(chunk)
     except OSError:
         pass
+
+
+def test_a_console_command_is_parsed_alike_by_its_own_parser_and_the_whole_one():
+    for argv in (["facilitate", "g.session"], ["join", "g.session", "--team", "us"]):
+        alone, whole = (vars(p.parse_args(argv)) for p in (cli.build_parser(argv[0]), cli.build_parser()))
+        assert alone.pop("func").__qualname__ == whole.pop("func").__qualname__
+        assert alone == whole
+    assert "validate" not in cli.build_parser("join").format_help(), "the others are not listed"
