@@ -240,8 +240,11 @@ def run_one(scenario: Scenario, seed: int, index: int, briefs: Mapping[str, str]
 def _ruling_command(scenario: Scenario, move_kind: str, e: ev.Ruled) -> cmd.Adjudicate:
     if e.method == Adjudication.UMPIRE.value:  # by hand: kept as ruled
         return cmd.Adjudicate(e.move, e.narrative, e.outcome, e.effects, public=e.public)
-    defaults = engine._default_effects(engine.Rules(scenario, {}, 0), move_kind, e.outcome)
-    effects = None if e.effects == defaults or e.outcome is not ev.Outcome.SUCCESS else e.effects
+    if e.asked is not None:  # the effects given for success, whatever the dice said
+        effects: Effects | None = e.asked
+    else:  # none given, or a ruling from before they were kept: as far as its effects tell
+        defaults = engine._default_effects(engine.Rules(scenario, {}, 0), move_kind, e.outcome)
+        effects = None if e.effects == defaults or e.outcome is not ev.Outcome.SUCCESS else e.effects
     return cmd.Adjudicate(e.move, e.narrative, None, effects, max(e.modifier, 0), max(-e.modifier, 0),
                           e.probability, e.public)
 

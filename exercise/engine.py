@@ -377,7 +377,7 @@ def _adjudicate(rules: Rules, state: GameState, c: cmd.Adjudicate, actor: str, i
         effects = c.effects if by_hand or roll.outcome is ev.Outcome.SUCCESS else Effects()
     _check_effects(rules, effects, "effects")
     return [ev.Ruled(c.move, used, roll.outcome, c.narrative, effects, state.turn, roll.rolls, roll.modifier,
-                     roll.probability, c.public)]
+                     roll.probability, c.public, None if by_hand else c.effects)]
 
 
 def _respond(rules: Rules, state: GameState, c: cmd.Respond, actor: str, ids: _Ids) -> list[ev.Event]:

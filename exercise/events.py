@@ -164,6 +164,9 @@ class Ruled:
     modifier: int = 0
     probability: int | None = None  # estimative: chance of success in percent
     public: bool = True
+    # for the dice: the effects the facilitator gave for success (None: the move kind's), kept
+    # when the dice fail too, so that a what-if replay that rolls a success can apply them
+    asked: Effects | None = None
 
 
 @frozen
@@ -379,7 +382,7 @@ EVENT_TYPES: dict[str, type] = {cls.__name__: cls for cls in Event.__args__}
 # The version of each event's stored shape; 1 where it never changed. A change that old data
 # cannot be read as (a renamed field, a new meaning) takes the next number and an upcaster in
 # ``exercise.serial``, so that session files of every release still open.
-EVENT_VERSIONS: dict[str, int] = {name: 1 for name in EVENT_TYPES} | {"ProposalSettled": 2}
+EVENT_VERSIONS: dict[str, int] = {name: 1 for name in EVENT_TYPES} | {"ProposalSettled": 2, "Ruled": 2}
 
 
 def event_type(event: Event) -> str:

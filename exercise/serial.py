@@ -44,9 +44,15 @@ def _settled_v1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _ruled_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Ruled 1 -> 2: ``asked``, the effects given with a dice ruling, was not kept (so: unknown)."""
+    return {**data, "asked": None}
+
+
 # (type name, version) -> what turns data of that version into the next one's.
 UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {
     ("ProposalSettled", 1): _settled_v1,
+    ("Ruled", 1): _ruled_v1,
 }
 
 

@@ -338,3 +338,45 @@ def test_a_bot_started_at_the_hotwash_refuses_and_records_no_hand_over(capsys, l
     assert code == 3 and "hotwash: there is nothing left for the bot to play" in err and out == ""
     with Session.open(live) as s:
         assert s.state.bots == {} and s.state.handoffs == []  # the report will not say the bot played us
+
+
+def test_a_dice_ruling_given_with_effects_that_failed_keeps_them_for_the_rerolls(tmp_path):
+    """The facilitator rolls for a move and says what it does if it succeeds; the dice fail.
+    A what-if re-roll in which the move succeeds applies what the facilitator said, not the
+    move kind's defaults (nor nothing)."""
+    from exercise.model import Effects
+
+    given = Effects(tracks={"talks_momentum": 3}, flags={})
+    for seed in range(40):  # a game whose roll fails
+        path = tmp_path / f"s{seed}.session"
+        with Session.create(path, UKRAINE, seed=seed) as s:
+            s.act(cmd.Advance())
+            s.act(cmd.Submit("us", "offer-talks", "Talks in Riyadh", ["russia"]), "us")
+            s.act(cmd.Advance(force=True))
+            [ruled] = s.act(cmd.Adjudicate("m1", "", None, given))
+            events = s.events()
+        if ruled.outcome is not ev.Outcome.SUCCESS:
+            break
+    else:
+        pytest.fail("no seed of 40 failed the roll")
+    assert ruled.asked == given and ruled.effects == Effects()
+    commands = batch.commands_of(UKRAINE, events)
+    [again] = [c for _, c in commands if isinstance(c, cmd.Adjudicate)]
+    assert again.effects == given and again.outcome is None, "replayed as a roll, with the effects given"
+    for other in range(seed + 1, seed + 60):  # and a re-roll that succeeds applies them
+        game, refused = batch.replay_commands(UKRAINE, commands, other)
+        [rerolled] = [e for e in game.events if isinstance(e, ev.Ruled)]
+        if rerolled.outcome is ev.Outcome.SUCCESS:
+            assert refused == 0 and rerolled.effects == given
+            break
+    else:
+        pytest.fail("no re-roll of 60 succeeded")
+
+
+def test_a_ruling_stored_before_its_asked_effects_were_kept_still_reads():
+    from exercise import serial
+
+    data = serial.event_data(ev.Ruled("m1", "2d6", ev.Outcome.FAILURE, "", batch.Effects(), 1, [1, 2]))[1]
+    assert data.pop("v") == 2 and data.pop("asked") is None
+    old = serial.event_from("Ruled", data)  # as release 0.2 wrote it: no version, no 'asked'
+    assert old.asked is None and old.outcome is ev.Outcome.FAILURE
