@@ -4,7 +4,8 @@
 ``exercise.visibility``'s rule; this module only shapes what it lets through. Every shell reads
 the typed ``View``; ``view_data`` turns one into the plain data ``status --json`` prints, in
 the shape scripts read: a delivery's sender under ``from``, and for a team no facilitator-only
-parts (``expected_actions``, ``queue``, ``skipped``) and no other team's ``moves_this_turn``.
+parts (``expected_actions``, ``queue``, ``skipped``, the teams' ``feedback``) and no other
+team's ``moves_this_turn``.
 """
 
 from __future__ import annotations
@@ -177,6 +178,19 @@ class NoteView:
 
 
 @frozen
+class FeedbackView:
+    """A team's feedback at the hotwash (``FeedbackGiven``)."""
+
+    team: str
+    author: str
+    turn: int
+    rating: int | None
+    comments: str
+    strengths: tuple[str, ...]
+    improvements: tuple[str, ...]
+
+
+@frozen
 class QueuedView:
     entry: str
     inject: str
@@ -218,6 +232,7 @@ class View:
     scope: str = "all"  # "all": the whole record; "now": this turn and what is still open (see build_view)
     queue: tuple[QueuedView, ...] | None = None  # the facilitator's only
     skipped: tuple[SkippedView, ...] | None = None  # the facilitator's only
+    feedback: tuple[FeedbackView, ...] | None = None  # control's only: the teams' feedback
 
     @property
     def facilitator(self) -> bool:
@@ -345,6 +360,7 @@ def build_view(scenario: Scenario, state: GameState, role: str, scope: str = "al
         ended_reason=state.ended_reason,
         scope=scope,
         queue=queue,
+        feedback=feedback_in(_this_turn(state.evaluation.feedback, turn, now), role) if role in see.CONTROL else None,
         skipped=skipped,
     )
 
@@ -359,6 +375,14 @@ def notes_in(events: Iterable[ev.Event], role: str) -> tuple[NoteView, ...]:
     """The notes among ``events`` that ``role`` sees, as a view shows them."""
     return tuple(NoteView(n.author, n.text, n.turn, n.category, n.team, n.owner, n.due) for n in events
                  if isinstance(n, ev.NoteAdded) and see.sees_note(n, role))
+
+
+def feedback_in(events: Iterable[ev.Event], role: str) -> tuple[FeedbackView, ...]:
+    """The teams' feedback among ``events``, for control (others see none of it)."""
+    if role not in see.CONTROL:
+        return ()
+    return tuple(FeedbackView(f.team, f.author, f.turn, f.rating, f.comments, tuple(f.strengths), tuple(f.improvements))
+                 for f in events if isinstance(f, ev.FeedbackGiven))
 
 
 SERIES_TURNS = 12
@@ -418,7 +442,7 @@ def _omitted_when_none(cls: type, *names: str, **renamed: str) -> None:
 
 _omitted_when_none(TeamView, "moves_this_turn", "bot")
 _omitted_when_none(DeliveryView, "expected_actions", sender="from")
-_omitted_when_none(View, "queue", "skipped")
+_omitted_when_none(View, "queue", "skipped", "feedback")
 
 
 def view_data(view: View) -> dict[str, Any]:

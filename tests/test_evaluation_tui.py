@@ -173,3 +173,23 @@ async def test_the_evaluator_sees_how_far_the_rating_has_got_in_a_wide_terminal_
         line = app.screen.query_one("#ev-status", Static)
         assert line.display and line.region.height == 1, "shown, not only where the sidebar is hidden"
         assert str(line.render()).startswith("1 of 3 exercise objective(s) rated · 0 observation(s)")
+
+
+@run_async
+async def test_the_facilitator_sees_the_teams_feedback_in_the_hotwash_tab_as_it_comes(game):
+    with Session.open(game) as session:
+        session.act(cmd.End("time"))
+        session.act(cmd.GiveFeedback("us", 4, "More [b]time[/b]", ["Real injects"], ["Shorter turns"]), "us")
+    app = make_app(game, cmd.FACILITATOR, poll=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#tabs").active == "tab-hotwash", "the hotwash phase shows its tab"
+        assert rows(app, "#feedback") == [["us", "4/5", "More [b]time[/b]", "Real injects", "Shorter turns"]]
+        with Session.open(game) as session:  # another team's, from its own console
+            session.act(cmd.GiveFeedback("russia", None, "", ["Talks track"]), "russia")
+        app.check_for_changes()
+        await pilot.pause()
+        assert rows(app, "#feedback")[1] == ["russia", "—", "", "Talks track", ""]
+    with Session.open(game) as session:
+        assert session.view("ukraine").feedback is None, "a team's view holds none of it"
+        assert [f.team for f in session.view(cmd.EVALUATOR).feedback] == ["us", "russia"]

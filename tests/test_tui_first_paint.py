@@ -41,7 +41,7 @@ async def test_the_hidden_tabs_come_after_the_first_paint_with_what_they_show(mi
         await pilot.pause()
         assert seen["tables"] == {"teams", "moves"}, "at first paint: the sidebar and the Moves tab only"
         screen = app.screen
-        assert {t.id for t in screen.query(DataTable)} == {"teams", "moves", "queue", "proposals", "ledger", "notes"}
+        assert {t.id for t in screen.query(DataTable)} == {"teams", "moves", "queue", "proposals", "ledger", "notes", "feedback"}
         assert [str(c.label) for c in screen.query_one("#proposals", DataTable).columns.values()][:3] == ["Id", "By", "Status"]
         assert screen.query_one("#proposals", DataTable).row_count == 1, "the proposal tabled with the move"
         assert screen.query_one("#notes", DataTable).row_count == 1, "the note written before the console opened"

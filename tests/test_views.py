@@ -104,13 +104,13 @@ def test_status_as_a_team_on_the_command_line_hides_other_moves(tmp_path):
 # --- the typed view and its JSON -------------------------------------------------------------
 
 # Parts of a view that are None for a team, and then absent from the JSON; and a renamed field.
-OPTIONAL = {(View, "queue"), (View, "skipped"), (DeliveryView, "expected_actions"), (TeamView, "moves_this_turn"),
+OPTIONAL = {(View, "queue"), (View, "skipped"), (View, "feedback"), (DeliveryView, "expected_actions"), (TeamView, "moves_this_turn"),
             (TeamView, "bot")}
 RENAMED = {(DeliveryView, "sender"): "from"}
 FACILITATOR_KEYS = ["role", "scenario", "turn", "phase", "tracks", "flags", "teams", "moves", "injects", "proposals",
                     "commitments", "conditions", "notes", "history", "holding", "series", "end_state", "ended_reason",
                     "scope",
-                    "queue", "skipped"]
+                    "queue", "skipped", "feedback"]
 MOVE_KEYS = ["id", "team", "kind", "headline", "turn", "targets", "detail", "answers", "arguments", "terms", "status",
              "ruling"]
 RULING_KEYS = ["method", "outcome", "narrative", "effects", "turn", "rolls", "modifier", "probability", "public"]
@@ -170,7 +170,7 @@ def test_status_json_has_the_shape_of_the_typed_view(tmp_path, role):
     assert_same_shape(data, view)
     assert data == view_data(view)
     # the shape scripts read, spelled out
-    assert list(data) == (FACILITATOR_KEYS if role == FACILITATOR else FACILITATOR_KEYS[:-2])
+    assert list(data) == (FACILITATOR_KEYS if role == FACILITATOR else FACILITATOR_KEYS[:-3])
     assert all(list(m) == MOVE_KEYS for m in data["moves"])
     assert [list(m["ruling"]) for m in data["moves"] if m["ruling"]] == [RULING_KEYS] * (role != "blue")
     assert data["injects"] and all(
@@ -191,7 +191,8 @@ def test_a_team_view_omits_the_facilitators_parts(tmp_path):
     assert blue.move("m2").ruling is None, "red's private ruling"
     assert [n.author for n in blue.notes] == [] and [n.author for n in red.notes] == ["red"]
     data = view_data(blue)
-    assert "queue" not in data and "skipped" not in data
+    assert "queue" not in data and "skipped" not in data and "feedback" not in data
+    assert blue.feedback is None and facilitator.feedback == ()
     assert all("expected_actions" not in d for d in data["injects"])
     assert data["teams"] == {"blue": {"name": "Blue", "moves_this_turn": 1, "ready": False},
                              "red": {"name": "Red", "ready": False}}

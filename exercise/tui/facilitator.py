@@ -30,7 +30,7 @@ from ..events import Outcome, Phase
 from ..narrate import describe, effects_text, parse_effects
 from ..session import FACILITATOR, Refused, UnruledMoves
 from ..text import visible
-from ..views import ConditionView, MoveView, NoteView, QueuedView, View
+from ..views import ConditionView, FeedbackView, MoveView, NoteView, QueuedView, View
 from .following import ById
 from .help import FORMS, HelpScreen, key_rows
 from .opening import console_title
@@ -83,6 +83,7 @@ TABLES = [  # (table, its columns, the columns a narrow terminal shows first)
     ("#proposals", ("Id", "By", "Status", "Parties", "Answers", "Title"), ("Id", "Status", "Title")),
     ("#ledger", ("Id", "Team", "Kind", "Turn", "Status", "Commitment"), ("Id", "Team", "Status", "Commitment")),
     ("#notes", ("Turn", "Category", "Team", "Owner", "Due", "Note"), ()),
+    ("#feedback", ("Team", "Rating", "Comments", "Strengths", "Improvements"), ()),
 ]
 TAB_FOCUS = {"tab-situation": "#situation-scroll", "tab-injects": "#queue", "tab-moves": "#moves",
              "tab-deals": "#proposals", "tab-log": "#log", "tab-hotwash": "#notes"}
@@ -364,6 +365,9 @@ class FacilitatorScreen(ConsoleScreen):
                             yield Field(placeholder="Owner (plan items)", id="note-owner")
                             yield Field(placeholder="Due (plan items)", id="note-due")
                             yield Button("Add note", id="add-note")
+                        yield Label("The teams' feedback (F10 in a team's console, or exercise feedback)",
+                                    classes="heading")
+                        yield DataTable(id="feedback", cursor_type="row")
         yield KeysFooter()
 
     @staticmethod
@@ -415,6 +419,7 @@ class FacilitatorScreen(ConsoleScreen):
         self._injects: ById | None = None  # what show_view keeps of the whole record
         self._conditions: list[ConditionView] = []
         self._notes: list[NoteView] = []
+        self._feedback: list[FeedbackView] = []
         self._moves, self._proposals, self._commitments = ById(), ById(), ById()  # what is current
         self._turn = 0
         self.show_view()
@@ -433,6 +438,7 @@ class FacilitatorScreen(ConsoleScreen):
             whole = session.view(FACILITATOR, "all")
             self._injects = ById(whole.injects)
             self._conditions, self._notes = list(whole.conditions), list(whole.notes)
+            self._feedback = list(whole.feedback or ())
             view, touched = session.view(FACILITATOR, "now"), None
         else:
             touched = views.touched(new)
@@ -440,6 +446,7 @@ class FacilitatorScreen(ConsoleScreen):
             self._injects.update(view.injects)
             self._conditions += views.conditions_in(new, FACILITATOR)
             self._notes += views.notes_in(new, FACILITATOR)
+            self._feedback += views.feedback_in(new, FACILITATOR)
             if view.turn != self._turn:  # a new turn: what is current is another set
                 view, touched = session.view(FACILITATOR, "now"), None
         self._turn = view.turn
@@ -479,6 +486,10 @@ class FacilitatorScreen(ConsoleScreen):
             notes = self.query_one("#notes", DataTable)
             upsert_rows(notes, [(str(i), [str(n.turn), n.category, n.team, plain(n.owner), plain(n.due),
                                           plain(n.text)]) for i, n in enumerate(self._notes) if i >= notes.row_count])
+            feedback = self.query_one("#feedback", DataTable)
+            upsert_rows(feedback, [(str(i), [f.team, "—" if f.rating is None else f"{f.rating}/5", plain(f.comments),
+                                             plain("; ".join(f.strengths)), plain("; ".join(f.improvements))])
+                                   for i, f in enumerate(self._feedback) if i >= feedback.row_count])
         log = self.query_one("#log", RichLog)
         if touched is None and new and self._logged == 0 and session.applied > len(new):
             log.write(f"({session.applied - len(new)} earlier events: exercise export {session.path} has them all)")
