@@ -92,7 +92,7 @@ class ConsoleApp(App):
 
     def compose(self) -> ComposeResult:
         if self._opening is not None:  # the first frame, on the app's own screen: Ready follows it
-            yield from opening(self._opening[1], self.role or "")
+            yield from opening(self, self._opening[1], self.role or "")
 
     def on_mount(self) -> None:
         if self._opening is None:

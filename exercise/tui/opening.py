@@ -8,8 +8,7 @@ frame needs.
 
 from __future__ import annotations
 
-from textual._context import active_app
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.widgets import Header, Static
 
 from ..cover import Cover
@@ -23,9 +22,8 @@ def console_title(role: str, heading: str, team_name: str | None = None, ready: 
     return f"{heading} · {role}"
 
 
-def opening(cover: Cover, role: str) -> ComposeResult:
-    """The frame, as the app's first screen: the console's header, and a line saying what loads."""
-    app = active_app.get()
+def opening(app: App, cover: Cover, role: str) -> ComposeResult:
+    """The frame, on ``app``'s first screen: the console's header, and a line saying what loads."""
     app.title = console_title(role, cover.heading, cover.teams.get(role))
     app.sub_title = cover.title
     yield Header(classes="opening")
