@@ -287,7 +287,16 @@ class Journal:
                         (snapshot.seq, snapshot.key, snapshot.digest, snapshot.data))
 
     def save_cover(self, seq: int, data: str) -> None:
-        self.side_write(cover.TABLE, cover.SAVE, (seq, data))
+        """Write the cover without waiting for the disk: it is a cache (a cover lost in a crash is
+        one behind the journal, which reads as none), and it follows every commit."""
+        try:
+            self._con.execute("PRAGMA synchronous = NORMAL")
+            try:
+                self.side_write(cover.TABLE, cover.SAVE, (seq, data))
+            finally:
+                self._con.execute("PRAGMA synchronous = FULL")  # every other write waits for the disk
+        except sqlite3.Error as e:
+            raise _error(self.path, e) from None
 
     def cover_seq(self) -> int | None:
         """The event the stored cover was made at, if there is one."""

@@ -397,3 +397,15 @@ def test_presence_is_kept_beside_the_journal(tmp_path):
         seen = journal.presence()
         assert [(p["role"], p["client"]) for p in seen] == [("facilitator", "host:tty0"), ("us", "host:tty1")]
         assert journal.read(0) == [], "presence is not an event"
+
+
+def test_the_cover_is_written_as_a_cache_and_every_other_write_still_waits_for_the_disk(tmp_path):
+    journal = Journal.create(tmp_path / "c.session", {"k": "v"}, [("Started", {"n": 1})])
+    try:
+        journal.save_cover(1, '{"title": "t", "heading": "h", "teams": {}}')
+        assert journal.cover_seq() == 1
+        assert journal._con.execute("PRAGMA synchronous").fetchone()[0] == 2, "FULL again after the cover"
+        journal.transact(lambda new: [("Next", {"n": 2})])
+        assert journal.cover_seq() == 1, "the cover says which event it was made at"
+    finally:
+        journal.close()
