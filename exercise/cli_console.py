@@ -12,7 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-FACILITATOR = "facilitator"  # commands.FACILITATOR (a test keeps them the same)
+from .tui.app import FACILITATOR, ConsoleApp, opening_app
 
 
 def facilitate(args: argparse.Namespace) -> int:
@@ -24,16 +24,20 @@ def join(args: argparse.Namespace) -> int:
 
 
 def _console(args: argparse.Namespace, role: str, handler: str) -> int:
-    from .tui.app import opening_app
-
     app = opening_app(Path(args.session), role)
     if app is None:  # no current cover: open the session first, as every other command does
         from . import cli_play
 
         return cli_play.run(getattr(cli_play, handler), args)
+    return run(app)
+
+
+def run(app: ConsoleApp) -> int:
+    """Run a console until its user quits; a session it could not open after all (damaged since
+    its cover was written) is one line, with the exit code it would have had before the app."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Textual restores the terminal on its own way out
     app.run()
-    if app.failure:  # the session could not be opened after all (damaged since its cover was written)
+    if app.failure:
         from .text import visible
 
         print(f"exercise: {visible(app.failure)}", file=sys.stderr)

@@ -120,16 +120,10 @@ def start(args: argparse.Namespace) -> int:
 
 def _console(path: Path, role: str) -> int:
     """Run a console until its user quits; errors with the file or role are one line."""
-    import signal
-
+    from . import cli_console
     from .tui.app import make_app, opening_app
 
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Textual restores the terminal on its own way out
-    app = opening_app(path, role) or make_app(path, role)
-    app.run()
-    if app.failure:
-        return _fail(argparse.Namespace(), app.failure, app.return_code or EXIT_INVALID)
-    return app.return_code or EXIT_OK
+    return cli_console.run(opening_app(path, role) or make_app(path, role))
 
 
 def facilitate(args: argparse.Namespace) -> int:

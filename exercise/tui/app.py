@@ -87,8 +87,7 @@ class ConsoleApp(App):
         # (while ``_loading``) for the console to be there
         self._loading = opening is not None
         self._held: list[events.Key | events.Paste] = []
-        self._in_flight: events.Key | events.Paste | None = None  # the key being seen to
-        self._released: set[int] = set()  # the ids of held keys on their way
+        self._in_flight: events.Key | events.Paste | None = None  # the key being seen to, or handed on
 
     def compose(self) -> ComposeResult:
         if self._opening is not None:  # the first frame, on the app's own screen: Ready follows it
@@ -147,10 +146,8 @@ class ConsoleApp(App):
             if event is self._in_flight:
                 self._landed()
             return
-        if id(event) in self._released:
-            self._released.discard(id(event))
-        elif self._loading or self._in_flight is not None or self._held:
-            self._held.append(event)  # behind the ones already waiting
+        if event is not self._in_flight and (self._loading or self._in_flight is not None or self._held):
+            self._held.append(event)  # behind the ones already waiting (a held one handed on is in flight)
             return
         self._in_flight = event
         await super().on_event(event)
@@ -187,7 +184,6 @@ class ConsoleApp(App):
         event = self._held.pop(0)
         again = events.Key(event.key, event.character) if isinstance(event, events.Key) else events.Paste(event.text)
         again.set_sender(self)  # as the terminal's keys come; from a screen, they would stop at it
-        self._released.add(id(again))
         self._in_flight = again  # already: a key the terminal sends before it comes waits behind it
         self.post_message(again)
 
